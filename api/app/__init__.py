@@ -1,0 +1,1 @@
+"""Coalitiecoach gateway: the FastAPI application in front of the Rasa bot."""

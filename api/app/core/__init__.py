@@ -1,0 +1,1 @@
+"""Settings, clients and storage used by the routes."""

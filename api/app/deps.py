@@ -1,0 +1,33 @@
+"""Dependencies for the routes, as `Annotated` aliases. Tests replace them through
+``app.dependency_overrides`` (e.g. a fake Rasa client for :func:`get_rasa_client`)."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from app.core.config import Settings
+from app.core.engine import load_knowledge_base
+from app.core.rasa_client import RasaClient
+from app.core.store import SessionStore
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> SessionStore:
+    return request.app.state.store
+
+
+def get_rasa_client(request: Request) -> RasaClient:
+    return request.app.state.rasa
+
+
+def get_knowledge_base() -> Any:
+    return load_knowledge_base()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[SessionStore, Depends(get_store)]
+RasaDep = Annotated[RasaClient, Depends(get_rasa_client)]
+KnowledgeDep = Annotated[Any, Depends(get_knowledge_base)]
