@@ -25,6 +25,9 @@ ITEM_FILES = {
     "roles": ("roles.yml", "roles"),
     "partners": ("partners.yml", "partners"),
     "advice": ("advice.yml", "advice"),
+    "concepts": ("concepts.yml", "concepts"),
+    "cases": ("cases.yml", "cases"),
+    "conditions": ("conditions.yml", "conditions"),
 }
 DOCUMENT_ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 SECTION_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\- ]*$")
@@ -46,6 +49,9 @@ class KnowledgeBase:
     def item(self, kind: str, item_id: str) -> dict:
         return self._index[kind][item_id]
 
+    def has_kind(self, kind: str) -> bool:
+        return kind in self._items
+
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self._index.get(kind, {})
 
@@ -55,10 +61,6 @@ class KnowledgeBase:
 
     def question(self, question_id: str) -> dict:
         return self._index["questions"][question_id]
-
-    @property
-    def scored_dimensions(self) -> list[dict]:
-        return self._items["dimensions"]
 
     def source_label(self, source: dict) -> str:
         """'Handreiking Samenspel lokale coalities, §1.2.4 (kader Dronten)' for a source reference."""
@@ -107,7 +109,8 @@ def load_knowledge(data_dir: Path | str | None = None) -> KnowledgeBase:
     schema.check(rules, schema.RULES, "rules.yml", problems, refs, sources)
 
     for kind, entries in items.items():
-        _check_unique_ids(kind, entries, problems)
+        filename = ITEM_FILES[kind][0] if kind in ITEM_FILES else "questionnaire.yml"
+        _check_unique_ids(f"{filename}: {kind}", entries, problems)
     ids = {kind: {e.get("id") for e in entries} for kind, entries in items.items()}
     for path, kind, value in refs:
         if value not in ids.get(kind, set()):
@@ -128,12 +131,12 @@ def get_knowledge() -> KnowledgeBase:
     return load_knowledge()
 
 
-def _check_unique_ids(kind: str, entries: list[dict], problems: list[str]) -> None:
+def _check_unique_ids(where: str, entries: list[dict], problems: list[str]) -> None:
     seen: set[str] = set()
     for entry in entries:
         item_id = entry.get("id")
         if item_id in seen:
-            problems.append(f"{kind}: id '{item_id}' occurs more than once")
+            problems.append(f"{where}: id '{item_id}' occurs more than once")
         seen.add(item_id)
 
 

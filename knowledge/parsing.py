@@ -42,6 +42,7 @@ class _Match:
     value: Any
     length: int  # characters of the phrase that matched: longer is more specific
     weak: bool = False
+    start: int = 0  # token position in the answer
 
 
 class PhraseTable:
@@ -67,7 +68,7 @@ class PhraseTable:
                 if hit is None and n == 1:
                     hit = self._single_word(toks[i])
                 if hit is not None:
-                    found.append(_Match(hit[0], len(" ".join(toks[i:i + n])), hit[1]))
+                    found.append(_Match(hit[0], len(" ".join(toks[i:i + n])), hit[1], i))
                     i += n
                     break
             else:
@@ -127,7 +128,18 @@ def parse_answer(kb: KnowledgeBase, question_id: str, answer: Any) -> Parsed:
         digit = _scale_digit(text)
         if digit is not None:
             matches.append(_Match(digit, 1))
-    return _resolve(q, matches)
+    return _resolve(q, _after_contrast(text, matches))
+
+
+def _after_contrast(text: str, matches: list[_Match]) -> list[_Match]:
+    """In "ja, maar eigenlijk niet" the part after "maar" is the answer: keep only the matches there
+    (when there are any)."""
+    toks = normalize(text).split()
+    if "maar" not in toks:
+        return matches
+    cut = len(toks) - 1 - toks[::-1].index("maar")
+    later = [m for m in matches if m.start > cut]
+    return later or matches
 
 
 def _canonical(kb: KnowledgeBase, q: dict, answer: Any) -> Parsed | None:
@@ -171,15 +183,26 @@ def _resolve(q: dict, matches: list[_Match]) -> Parsed:
     kind = q["type"]
     if kind == "partners":
         return Parsed("ok", sorted({p for m in values for p in m.value}))
+    resolved = _agree(kind, values)
+    if resolved is None and kind in ("scale", "yesno"):
+        # Far-apart signals: an answer that opens with a clear answer word and then explains
+        # ("nee, ze denken dat ik het wel doe") is read by its opening; otherwise we re-ask.
+        resolved = _agree(kind, [m for m in values if m.start == 0])
+    return Parsed("unclear") if resolved is None else Parsed("ok", resolved)
+
+
+def _agree(kind: str, values: list[_Match]) -> Any:
+    """The one value these matches agree on, or None. Scale values one step apart agree (the most
+    specific phrase wins: "ja, helemaal" is 5); "ja"/"nee" beside "deels" is "deels"."""
+    if not values:
+        return None
     if kind == "scale":
         numbers = [m.value for m in values]
-        if max(numbers) - min(numbers) > 1:
-            return Parsed("unclear")
-        return Parsed("ok", max(values, key=lambda m: m.length).value)
+        return max(values, key=lambda m: m.length).value if max(numbers) - min(numbers) <= 1 else None
     distinct = {m.value for m in values}
     if kind == "yesno" and len(distinct) == 2 and "deels" in distinct:
-        return Parsed("ok", "deels")
-    return Parsed("ok", distinct.pop()) if len(distinct) == 1 else Parsed("unclear")
+        return "deels"
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 _DIGIT_RE = re.compile(r"(?<![\d-])(\d+)(?![\d-])")

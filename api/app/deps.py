@@ -1,12 +1,12 @@
 """Dependencies for the routes, as `Annotated` aliases. Tests replace them through
 ``app.dependency_overrides`` (e.g. a fake Rasa client for :func:`get_rasa_client`)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
+from knowledge import KnowledgeBase, get_knowledge
 
 from app.core.config import Settings
-from app.core.engine import load_knowledge_base
 from app.core.rasa_client import RasaClient
 from app.core.store import SessionStore
 
@@ -23,11 +23,12 @@ def get_rasa_client(request: Request) -> RasaClient:
     return request.app.state.rasa
 
 
-def get_knowledge_base() -> Any:
-    return load_knowledge_base()
+def get_knowledge_base() -> KnowledgeBase:
+    """The validated knowledge base (loaded once and cached by the `knowledge` package)."""
+    return get_knowledge()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[SessionStore, Depends(get_store)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa_client)]
-KnowledgeDep = Annotated[Any, Depends(get_knowledge_base)]
+KnowledgeDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]

@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from knowledge import get_knowledge
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        get_knowledge()  # load and validate the knowledge base now: a broken one stops the start
         app.state.store = SessionStore(settings.database_path)
         app.state.rasa = RasaClient(
             settings.rasa_url,

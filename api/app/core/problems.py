@@ -131,7 +131,7 @@ async def _validation_handler(_request: Request, exc: Exception) -> JSONResponse
     assert isinstance(exc, RequestValidationError)
     errors = []
     for error in exc.errors():
-        field = _field_name(tuple(error.get("loc", ())))
+        field = "" if error.get("type") == "json_invalid" else _field_name(tuple(error.get("loc", ())))
         errors.append({"field": field, "detail": _dutch_message(error)})
     if not errors:
         errors.append({"field": "", "detail": STATUS_DETAILS[422]})
@@ -146,7 +146,8 @@ async def _validation_handler(_request: Request, exc: Exception) -> JSONResponse
 
 async def _http_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) and exc.detail and exc.detail != _phrase(exc.status_code) else None
+    own = isinstance(exc.detail, str) and exc.detail and exc.detail != _phrase(exc.status_code)
+    detail = exc.detail if own else None
     return problem_response(
         exc.status_code,
         detail or STATUS_DETAILS.get(exc.status_code, "De aanvraag kon niet worden verwerkt."),

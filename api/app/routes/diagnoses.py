@@ -3,8 +3,9 @@
 from typing import Any
 
 from fastapi import APIRouter
+from knowledge.engine import diagnose
+from knowledge.errors import AnswerError
 
-from app.core.engine import InvalidAnswer, diagnose_answers
 from app.core.problems import Problem
 from app.deps import KnowledgeDep
 from app.models import DiagnosisRequest, DiagnosisResult, ProblemDetails
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/diagnoses", tags=["diagnoses"])
 )
 def create_diagnosis(body: DiagnosisRequest, kb: KnowledgeDep) -> dict[str, Any]:
     try:
-        return diagnose_answers(kb, body.answers)
-    except InvalidAnswer as exc:
-        extra = {"question_id": exc.question_id} if exc.question_id else {}
-        raise Problem(422, exc.detail, type_="invalid-answer", title="Ongeldig antwoord", **extra) from None
+        return diagnose(kb, body.answers)
+    except AnswerError as exc:
+        raise Problem(422, exc.detail, type_="invalid-answer", title="Ongeldig antwoord",
+                      question_id=exc.question_id) from None

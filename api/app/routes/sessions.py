@@ -4,8 +4,9 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter
+from knowledge.engine import diagnose
+from knowledge.errors import AnswerError
 
-from app.core.engine import InvalidAnswer, diagnose_answers
 from app.core.problems import Problem
 from app.deps import KnowledgeDep, StoreDep
 from app.models import DiagnosisResult, ProblemDetails
@@ -33,12 +34,20 @@ def get_diagnosis(session_id: str, store: StoreDep, kb: KnowledgeDep) -> dict[st
                       title="Geen scan")
     if record.result is not None:
         return _with_session(session_id, record.result, completed=True)
-    try:
-        result = diagnose_answers(kb, record.answers)
-    except InvalidAnswer as exc:
-        # the action server accepted these answers, so the engine refusing them is our fault
-        logger.error("stored answers of a session refused by the engine (%s): %s", exc.question_id, exc.detail)
-        raise Problem(500, "Het tussenresultaat kon niet worden berekend.", type_="diagnosis-failed") from None
+    answers = dict(record.answers)
+    while True:
+        try:
+            result = diagnose(kb, answers)
+            break
+        except AnswerError as exc:
+            # The bot accepted these answers, so the engine refusing one is a mismatch between the
+            # two: leave that answer out of the result so far rather than showing nothing.
+            if exc.question_id not in answers:
+                logger.error("result so far failed: %s", exc.detail)
+                raise Problem(500, "Het tussenresultaat kon niet worden berekend.", type_="diagnosis-failed",
+                              title="Tussenresultaat mislukt") from None
+            logger.warning("stored answer to %s left out of the result so far: %s", exc.question_id, exc.detail)
+            del answers[exc.question_id]
     result = _with_session(session_id, result, completed=False)
     if record.progress is not None:
         result["progress"] = {"answered": record.progress.answered, "total": record.progress.total}

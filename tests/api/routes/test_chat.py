@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.core.store import SessionStore
 from app.deps import get_rasa_client
-from tests.api.conftest import RASA_URL, FakeRasa, assert_problem, build_app, make_settings
+from ..support import RASA_URL, FakeRasa, assert_problem, build_app, make_settings
 
 CHAT = "/api/v1/chat"
 NOT_OFFERED = "Deze keuze hoort niet bij dit gesprek."
@@ -24,7 +24,8 @@ SCALE_BUTTONS = [
 
 def start(client: TestClient, fake_rasa: FakeRasa, *reply: dict[str, Any], text: str = "hallo") -> str:
     """Open a session whose first bot reply is ``reply``; return its id."""
-    fake_rasa.reply(*reply) if reply else None
+    if reply:
+        fake_rasa.reply(*reply)
     response = client.post(CHAT, json={"text": text})
     assert response.status_code == 200, response.text
     return response.json()["session_id"]
@@ -63,7 +64,9 @@ def test_known_session_is_continued(client: TestClient, fake_rasa: FakeRasa) -> 
     assert fake_rasa.received[-1] == (session_id, "Wat is de netwerkdip?")
 
 
-def test_unknown_session_is_404_and_nothing_relayed(client: TestClient, fake_rasa: FakeRasa, store: SessionStore) -> None:
+def test_unknown_session_is_404_and_nothing_relayed(
+    client: TestClient, fake_rasa: FakeRasa, store: SessionStore
+) -> None:
     response = client.post(CHAT, json={"session_id": "bestaat-niet", "text": "hallo"})
 
     assert_problem(response, 404)
@@ -179,7 +182,8 @@ def test_control_characters_are_removed(client: TestClient, fake_rasa: FakeRasa)
 
 
 def test_offered_payload_is_relayed_as_is(client: TestClient, fake_rasa: FakeRasa) -> None:
-    session_id = start(client, fake_rasa, {"text": "Zien de partners dat ze elkaar nodig hebben?", "buttons": SCALE_BUTTONS})
+    question = {"text": "Zien de partners dat ze elkaar nodig hebben?", "buttons": SCALE_BUTTONS}
+    session_id = start(client, fake_rasa, question)
 
     response = client.post(CHAT, json={"session_id": session_id, "payload": SCALE_BUTTONS[2]["payload"]})
 
@@ -198,7 +202,8 @@ def test_payload_not_offered_is_refused_and_not_relayed(client: TestClient, fake
 
 def test_only_the_last_reply_buttons_count(client: TestClient, fake_rasa: FakeRasa) -> None:
     session_id = start(client, fake_rasa, {"text": "Vraag 1", "buttons": SCALE_BUTTONS})
-    fake_rasa.reply({"text": "Vraag 2", "buttons": [{"title": "Ja", "payload": "/ja"}, {"title": "Nee", "payload": "/nee"}]})
+    yes_no = [{"title": "Ja", "payload": "/ja"}, {"title": "Nee", "payload": "/nee"}]
+    fake_rasa.reply({"text": "Vraag 2", "buttons": yes_no})
     assert client.post(CHAT, json={"session_id": session_id, "payload": SCALE_BUTTONS[0]["payload"]}).status_code == 200
 
     stale = client.post(CHAT, json={"session_id": session_id, "payload": SCALE_BUTTONS[0]["payload"]})
@@ -340,7 +345,9 @@ def test_progress_zero_after_a_result_clears_it(client: TestClient, fake_rasa: F
     assert record.answers == {}
 
 
-def test_progress_after_a_result_keeps_it_unless_zero(client: TestClient, fake_rasa: FakeRasa, store: SessionStore) -> None:
+def test_progress_after_a_result_keeps_it_unless_zero(
+    client: TestClient, fake_rasa: FakeRasa, store: SessionStore
+) -> None:
     session_id = start(client, fake_rasa, {"custom": {"type": "diagnosis", "result": diagnosis_result()}})
     fake_rasa.reply({"custom": {"type": "progress", "answered": 34, "total": 35}})
 

@@ -1,0 +1,8 @@
+import pytest
+
+from knowledge import get_knowledge
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return get_knowledge()
