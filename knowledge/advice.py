@@ -29,18 +29,18 @@ def _relevance(item: dict, facts: Facts, roles: list[str], weights: dict) -> tup
             return None
         dimension = hit[0]
         score += weights["dimension"].get(hit[1], 0)
-        reasons.append(f"{hit[0]}={hit[1]}")
+        reasons.append(f"{hit[0]}: {hit[1]}")
     if "phases" in applies:
         if facts.phase not in applies["phases"]:
             return None
         score += weights["phase"]
-        reasons.append(f"fase={facts.phase}")
+        reasons.append(f"fase: {facts.phase}")
     if "roles" in applies:
         matched = [r for r in roles if r in applies["roles"]]
         if not matched:
             return None
         score += weights["role"]
-        reasons.append(f"rol={matched[0]}")
+        reasons.append(f"rol: {matched[0]}")
     return score, reasons, dimension
 
 
@@ -59,7 +59,7 @@ def select_advice(kb: KnowledgeBase, facts: Facts, roles: list[str]) -> list[dic
             continue
         per_dimension[dimension] = per_dimension.get(dimension, 0) + 1
         chosen.append({"id": item["id"], "text": item["text"].strip(), "source": dict(item["source"]),
-                       "basis": item["basis"], "rule": " + ".join(reasons)})
+                       "basis": item["basis"], "rule": "; ".join(reasons)})
         if len(chosen) == spec["max_items"]:
             break
     return chosen

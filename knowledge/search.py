@@ -75,12 +75,16 @@ class KnowledgeIndex:
             synonyms = item.get("synonyms", [])
             text = " ".join([item["label"]] * 3 + synonyms * 2 + [item.get(SEARCHABLE[kind], "")])
             corpus.append(_terms(text) or ["_"])
-            names += [(phrase, n) for phrase in [item["label"], *synonyms]]
+            names += [(phrase, n) for phrase in [item["label"], item["id"].replace("_", " "), *synonyms]]
         self.vocabulary = sorted({t for doc in corpus for t in doc})
         self._vocab_set = set(self.vocabulary)
         self.bm25 = bm25s.BM25()
         self.bm25.index(self._as_ids(corpus), show_progress=False)
-        self.names = PhraseTable([(phrase, n, False) for phrase, n in names])
+        by_phrase: dict[str, tuple[int, ...]] = {}
+        for phrase, n in names:
+            key = normalize(phrase)
+            by_phrase[key] = by_phrase.get(key, ()) + (n,)
+        self.names = PhraseTable([(phrase, ns, False) for phrase, ns in by_phrase.items()])
 
     def _as_ids(self, docs: list[list[str]]) -> bm25s.tokenization.Tokenized:
         vocab = {t: i for i, t in enumerate(self.vocabulary)}
@@ -110,7 +114,8 @@ class KnowledgeIndex:
             for doc, value in zip(docs[0], values[0]):
                 scores[int(doc)] = float(value)
         for match in self.names.find(question):
-            scores[match.value] += NAME_BONUS * min(1.0, match.length / 8)
+            for n in match.value:
+                scores[n] += NAME_BONUS * min(1.0, match.length / 8)
         ranked = sorted(range(len(self.items)), key=lambda n: -scores[n])
         hits = [Hit(self.items[n][0], self.items[n][1]["id"], self.items[n][1]["label"], round(scores[n], 3))
                 for n in ranked[:limit] if scores[n] > 0]
