@@ -48,7 +48,7 @@ class _Match:
 class PhraseTable:
     """Phrases (normalised token tuples) mapped to values, matched longest first."""
 
-    def __init__(self, entries: list[tuple[str, Any, bool]]):
+    def __init__(self, entries: list[tuple[str, Any, bool]], fuzzy: bool = True):
         self._phrases: dict[tuple[str, ...], tuple[Any, bool]] = {}
         for phrase, value, weak in entries:
             key = tuple(normalize(phrase).split())
@@ -56,7 +56,7 @@ class PhraseTable:
                 self._phrases[key] = (value, weak)
         self._max = max((len(k) for k in self._phrases), default=1)
         self._single = {k[0]: v for k, v in self._phrases.items() if len(k) == 1}
-        self._fuzzy_keys = [w for w in self._single if len(w) >= FUZZY_MIN_LEN]
+        self._fuzzy_keys = [w for w in self._single if len(w) >= FUZZY_MIN_LEN] if fuzzy else []
 
     def find(self, text: str) -> list[_Match]:
         toks = normalize(text).split()

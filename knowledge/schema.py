@@ -82,6 +82,7 @@ KINDS: dict[str, Any] = {
     "dimensions": {
         "id": ID,
         "label": str,
+        "synonyms": [str],
         "definition": str,
         "why": str,
         "levels": {"onvoldoende": str, "matig": str, "voldoende": str},

@@ -38,7 +38,14 @@ kun moet moeten mag mogen wil willen zal zullen ik je jij u we wij ze zij hij zi
 jullie hun er niet geen ook nog al wel maar dus toch eens even heel erg zo iets meer veel graag
 ik'' doen doe heb hebben heeft had gaan gaat ga krijgen krijg hoe mee eigenlijk precies nou
 """.split())
-NAME_BONUS = 6.0
+NAME_BONUS = 4.0
+# BM25 parameters: a little less length normalisation than the default suits items whose text
+# ranges from one answer (concepts) to a whole phase with its activities and tips.
+BM25_K1, BM25_B = 1.2, 0.5
+LABEL_FACTOR = 1.5  # an item's own label counts more than a synonym
+# Names found in the text of at most SPECIFIC_SHARE of the items get the full bonus, names found in
+# GENERIC_SHARE or more get none, with a straight line in between.
+SPECIFIC_SHARE, GENERIC_SHARE = 0.15, 0.5
 CONFIDENT = 0.35
 
 
@@ -60,8 +67,24 @@ class SearchResult:
         return bool(self.hits) and self.confidence >= CONFIDENT
 
 
+def _texts(value, skip=("id", "label", "synonyms", "source", "basis", "related", "kind", "group")) -> list[str]:
+    """Every piece of Dutch text in an item: its answer, and nested activities, tips, pitfalls..."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k not in skip for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
 def _terms(text: str) -> list[str]:
-    return [lemma(t) for t in normalize(text).split() if t not in STOPWORDS and len(t) > 1]
+    return [lemma(t) for t in normalize(text).split() if t not in STOPWORDS and len(t) > 1 and t != "?"]
+
+
+def _with_bigrams(terms: list[str]) -> list[str]:
+    """Terms plus adjacent pairs ("regie_inhoud"), so a phrase counts more than its loose words."""
+    return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
 
 
 class KnowledgeIndex:
@@ -73,18 +96,28 @@ class KnowledgeIndex:
         names = []
         for n, (kind, item) in enumerate(self.items):
             synonyms = item.get("synonyms", [])
-            text = " ".join([item["label"]] * 3 + synonyms * 2 + [item.get(SEARCHABLE[kind], "")])
-            corpus.append(_terms(text) or ["_"])
-            names += [(phrase, n) for phrase in [item["label"], item["id"].replace("_", " "), *synonyms]]
+            text = " ".join([item["label"]] * 2 + synonyms + _texts(item))
+            corpus.append(_with_bigrams(_terms(text)) or ["_"])
+            names += [(item["label"], n, True)] + [(phrase, n, False) for phrase in synonyms]
         self.vocabulary = sorted({t for doc in corpus for t in doc})
         self._vocab_set = set(self.vocabulary)
-        self.bm25 = bm25s.BM25()
+        self._words = [t for t in self.vocabulary if "_" not in t]  # single words, for typo correction
+        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index(self._as_ids(corpus), show_progress=False)
-        by_phrase: dict[str, tuple[int, ...]] = {}
-        for phrase, n in names:
+        by_phrase: dict[str, tuple[tuple[int, float], ...]] = {}
+        for phrase, n, is_label in names:
             key = normalize(phrase)
-            by_phrase[key] = by_phrase.get(key, ()) + (n,)
-        self.names = PhraseTable([(phrase, ns, False) for phrase, ns in by_phrase.items()])
+            by_phrase[key] = by_phrase.get(key, ()) + ((n, LABEL_FACTOR if is_label else 1.0),)
+        # Typos are corrected on the BM25 side; fuzzy name matching would turn "moeten" into "meten".
+        self.names = PhraseTable([(phrase, (phrase, ns), False) for phrase, ns in by_phrase.items()], fuzzy=False)
+        # A name made of words that most items use ("gemeente", "partner") says little about the
+        # topic of a question: its bonus shrinks with the share of items whose text has it.
+        doc_sets = [set(doc) for doc in corpus]
+        self.name_weight = {}
+        for phrase in by_phrase:
+            terms = set(_terms(phrase))
+            share = sum(1 for doc in doc_sets if terms <= doc) / len(doc_sets) if terms else 0.0
+            self.name_weight[phrase] = max(0.0, min(1.0, (GENERIC_SHARE - share) / (GENERIC_SHARE - SPECIFIC_SHARE)))
 
     def _as_ids(self, docs: list[list[str]]) -> bm25s.tokenization.Tokenized:
         vocab = {t: i for i, t in enumerate(self.vocabulary)}
@@ -100,13 +133,16 @@ class KnowledgeIndex:
             if head in self._vocab_set and tail in self._vocab_set:
                 return [head, tail]
         if len(term) >= 5:
-            best = process.extractOne(term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
+            best = process.extractOne(term, self._words, scorer=fuzz.ratio, score_cutoff=85)
             if best:
                 return [best[0]]
         return []
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
-        terms = [k for t in _terms(question) for k in self._known(t)]
+        words = [k for t in _terms(question) for k in self._known(t)]
+        # "netwerk dip" written apart: also the compound, if the knowledge uses it
+        terms = words + [a + b for a, b in zip(words, words[1:]) if a + b in self._vocab_set]
+        terms += [f"{a}_{b}" for a, b in zip(words, words[1:]) if f"{a}_{b}" in self._vocab_set]
         scores = [0.0] * len(self.items)
         if terms:
             query = self._as_ids([terms])
@@ -114,8 +150,9 @@ class KnowledgeIndex:
             for doc, value in zip(docs[0], values[0]):
                 scores[int(doc)] = float(value)
         for match in self.names.find(question):
-            for n in match.value:
-                scores[n] += NAME_BONUS * min(1.0, match.length / 8)
+            phrase, owners = match.value
+            for n, factor in owners:
+                scores[n] += NAME_BONUS * factor * min(1.0, match.length / 8) * self.name_weight[phrase]
         ranked = sorted(range(len(self.items)), key=lambda n: -scores[n])
         hits = [Hit(self.items[n][0], self.items[n][1]["id"], self.items[n][1]["label"], round(scores[n], 3))
                 for n in ranked[:limit] if scores[n] > 0]

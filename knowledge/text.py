@@ -24,7 +24,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text).lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("'", " ").replace("’", " ")
-    text = _KEEP.sub(" ", text)
+    text = _KEEP.sub(" ", text).replace("?", " ? ")  # "?" alone means "weet ik niet"; keep it a token
     text = re.sub(r"(?<![a-z0-9])-|-(?![a-z0-9])", " ", text)  # a lone dash is punctuation
     return _SPACES.sub(" ", text).strip()
 

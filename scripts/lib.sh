@@ -11,6 +11,8 @@ export COALITIECOACH_DATA_DIR="${COALITIECOACH_DATA_DIR:-$ROOT/var}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL=2
 SPACY_DIR="$ROOT/bot/.build/spacy-nl"
+# The knowledge files the spaCy entity ruler is built from (the rest does not touch the model).
+NLP_KNOWLEDGE="knowledge/data/phases.yml knowledge/data/roles.yml knowledge/data/partners.yml"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -71,7 +73,7 @@ tree_hash() {  # tree_hash PATH... -> hash of the files' names and contents
 # The blank Dutch spaCy pipeline with the entity ruler from the knowledge base.
 build_spacy() {
   local stamp
-  stamp=$(tree_hash bot/nlp/coalitie_nlp knowledge/data)
+  stamp=$(tree_hash bot/nlp/coalitie_nlp $NLP_KNOWLEDGE)
   if [ "$(cat "$SPACY_DIR/.stamp" 2>/dev/null)" != "$stamp" ]; then
     log "building the Dutch spaCy pipeline"
     rm -rf "$SPACY_DIR"; mkdir -p "$(dirname "$SPACY_DIR")"
@@ -81,16 +83,17 @@ build_spacy() {
 }
 
 # Train only when the bot's data, domain, config or the spaCy pipeline changed. The model name
-# carries the hash (Rasa's own fingerprint does not see a rebuilt spaCy pipeline at the same path).
+# carries the hash, and training is forced: Rasa's own fingerprint does not see a rebuilt spaCy
+# pipeline at the same path and would reuse stale components.
 train_if_changed() {
   local hash
-  hash=$(tree_hash bot/config.yml bot/domain bot/data bot/nlp/coalitie_nlp knowledge/data)
+  hash=$(tree_hash bot/config.yml bot/domain bot/data bot/nlp/coalitie_nlp $NLP_KNOWLEDGE)
   export RASA_MODEL="$ROOT/bot/models/coalitiecoach-$hash.tar.gz"
   if [ ! -f "$RASA_MODEL" ]; then
     log "training the Rasa model (data changed)"
     local start=$SECONDS
     (cd "$ROOT/bot" && "$RASA_ENV/bin/rasa" train --domain domain --data data --config config.yml \
-        --out models --fixed-model-name "coalitiecoach-$hash" --quiet >&2)
+        --out models --fixed-model-name "coalitiecoach-$hash" --force --quiet >&2)
     log "trained in $((SECONDS - start)) s"
     find "$ROOT/bot/models" -name 'coalitiecoach-*.tar.gz' ! -name "coalitiecoach-$hash.tar.gz" -delete
   fi

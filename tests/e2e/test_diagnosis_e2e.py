@@ -100,3 +100,11 @@ def test_stored_result_matches_the_conversation(base_url, finished_scan):
     assert 3 <= len(result["advice"]) <= 5
     assert all(a["source"]["document"] and a["source"]["section"] for a in result["advice"])
     assert any("één persoon" in c for c in result["caveats"])
+
+
+def test_why_after_the_result_explains_it(finished_scan):
+    chat, _, _ = finished_scan
+    chat.say(payload=next(b for b in chat.buttons() if b["title"] == "Waarom dit advies?")["payload"])
+    text = chat.texts()
+    assert "Zo kwamen de scores tot stand" in text and "gekozen omdat" in text
+    assert chat.custom("answer")[0]["sources"]
