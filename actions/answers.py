@@ -57,7 +57,7 @@ def scan_running(tracker: Tracker) -> bool:
 def next_buttons(kb: KnowledgeBase, tracker: Tracker, kind: str, item: dict, depth: str) -> list[dict]:
     """2-3 follow-ups: deeper, a related case, and the scan (start or resume)."""
     buttons = []
-    if depth == "kort" and (DEEPER.get(kind) or item.get("related")):
+    if depth == "kort" and (DEEPER.get(kind) or related_refs(kind, item)):
         buttons.append({"title": MORE, "payload": topic_payload(kind, item["id"], "meer")})
     case = related_case(kb, kind, item["id"])
     if case:
@@ -86,9 +86,14 @@ def deeper_lines(kb: KnowledgeBase, kind: str, item: dict) -> tuple[list[str], l
     return lines, sources
 
 
-def related_buttons(kb: KnowledgeBase, item: dict) -> list[dict]:
+def related_refs(kind: str, item: dict) -> list[str]:
+    """Ids of the items an item points to: a concept's related items, a case's phases and roles."""
+    return item.get("related", []) if kind != "cases" else [*item["phases"], *item["roles"]]
+
+
+def related_buttons(kb: KnowledgeBase, kind: str, item: dict) -> list[dict]:
     buttons = []
-    for ref in item.get("related", []):
+    for ref in related_refs(kind, item):
         for kind in SEARCHABLE:
             if kb.has_kind(kind) and kb.has(kind, ref):
                 buttons.append({"title": kb.item(kind, ref)["label"], "payload": topic_payload(kind, ref)})
@@ -105,7 +110,7 @@ def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, kb: Knowledg
                                      buttons=next_buttons(kb, tracker, kind, item, depth))
             dispatcher.utter_message(json_message={"type": "answer", "sources": sources})
             return
-        buttons = related_buttons(kb, item)
+        buttons = related_buttons(kb, kind, item)
         if buttons:
             dispatcher.utter_message(response="utter_antwoord_verwant", topic=item["label"], buttons=buttons)
             return

@@ -58,7 +58,8 @@ def select_advice(kb: KnowledgeBase, facts: Facts, roles: list[str]) -> list[dic
         if dimension and per_dimension.get(dimension, 0) >= spec["max_per_dimension"]:
             continue
         per_dimension[dimension] = per_dimension.get(dimension, 0) + 1
-        chosen.append({"id": item["id"], "text": item["text"].strip(), "source": dict(item["source"]),
+        source = {**item["source"], "label": kb.source_label(item["source"])}
+        chosen.append({"id": item["id"], "text": item["text"].strip(), "source": source,
                        "basis": item["basis"], "rule": "; ".join(reasons)})
         if len(chosen) == spec["max_items"]:
             break

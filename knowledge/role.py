@@ -29,4 +29,5 @@ def choose_roles(kb: KnowledgeBase, facts: Facts) -> tuple[dict, list[dict]]:
 
 def _role(kb: KnowledgeBase, role_id: str, rule: dict, rule_id: str) -> dict:
     return {"id": role_id, "label": kb.item("roles", role_id)["label"], "rationale": rule["rationale"].strip(),
-            "rule": rule_id, "source": rule["source"], "basis": rule["basis"]}
+            "rule": rule_id, "source": {**rule["source"], "label": kb.source_label(rule["source"])},
+            "basis": rule["basis"]}

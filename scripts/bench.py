@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +30,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from services import ROOT, Config, Services  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def post(url: str, body: dict, timeout: float = 30) -> tuple[float, int]:
@@ -141,7 +148,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as data_dir:
         services = Services(Config(rasa_env=rasa_env, api_env=api_env, model=Path(os.environ["RASA_MODEL"]),
-                                   data_dir=Path(data_dir), gateway_port=8765, rasa_port=5765, actions_port=5766))
+                                   data_dir=Path(data_dir), gateway_port=free_port(), rasa_port=free_port(),
+                                   actions_port=free_port()))
         services.start()
         try:
             figures["ready_seconds"] = round(services.wait_ready(timeout=300), 1)

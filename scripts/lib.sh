@@ -11,7 +11,9 @@ export COALITIECOACH_DATA_DIR="${COALITIECOACH_DATA_DIR:-$ROOT/var}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL=2
 SPACY_DIR="$ROOT/bot/.build/spacy-nl"
-# The knowledge files the spaCy entity ruler is built from (the rest does not touch the model).
+# What the spaCy pipeline is built from: its code and the knowledge behind the entity ruler (the
+# rest of the knowledge does not touch the model).
+NLP_CODE="bot/extensions/coalitie_rasa/components.py bot/extensions/coalitie_rasa/build.py"
 NLP_KNOWLEDGE="knowledge/data/phases.yml knowledge/data/roles.yml knowledge/data/partners.yml"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -60,7 +62,7 @@ install_project() {
 setup_envs() {
   RASA_ENV=$(ensure_env rasa 3.10 "$ROOT/requirements/rasa.txt")
   API_ENV=$(ensure_env api 3.11 "$ROOT/requirements/api.txt")
-  install_project "$RASA_ENV" -e "$ROOT/bot/nlp"
+  install_project "$RASA_ENV" -e "$ROOT/bot/extensions"
   install_project "$API_ENV" -e "$ROOT/api"
   export RASA_ENV API_ENV
 }
@@ -73,11 +75,11 @@ tree_hash() {  # tree_hash PATH... -> hash of the files' names and contents
 # The blank Dutch spaCy pipeline with the entity ruler from the knowledge base.
 build_spacy() {
   local stamp
-  stamp=$(tree_hash bot/nlp/coalitie_nlp $NLP_KNOWLEDGE)
+  stamp=$(tree_hash $NLP_CODE $NLP_KNOWLEDGE)
   if [ "$(cat "$SPACY_DIR/.stamp" 2>/dev/null)" != "$stamp" ]; then
     log "building the Dutch spaCy pipeline"
     rm -rf "$SPACY_DIR"; mkdir -p "$(dirname "$SPACY_DIR")"
-    "$RASA_ENV/bin/python" -m coalitie_nlp.build "$SPACY_DIR"
+    "$RASA_ENV/bin/python" -m coalitie_rasa.build "$SPACY_DIR"
     echo "$stamp" > "$SPACY_DIR/.stamp"
   fi
 }
@@ -87,7 +89,7 @@ build_spacy() {
 # pipeline at the same path and would reuse stale components.
 train_if_changed() {
   local hash
-  hash=$(tree_hash bot/config.yml bot/domain bot/data bot/nlp/coalitie_nlp $NLP_KNOWLEDGE)
+  hash=$(tree_hash bot/config.yml bot/domain bot/data $NLP_CODE $NLP_KNOWLEDGE)
   export RASA_MODEL="$ROOT/bot/models/coalitiecoach-$hash.tar.gz"
   if [ ! -f "$RASA_MODEL" ]; then
     log "training the Rasa model (data changed)"
@@ -103,4 +105,23 @@ prepare() {
   setup_envs
   build_spacy
   train_if_changed
+}
+
+# Debian's Chromium (browser tests, PDF reports; Playwright cannot download its own browsers here)
+# and poppler-utils (the PDF test renders page 1 with pdftoppm).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && return 0
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 && sudo="sudo -n" \
+      || { echo "error: /usr/bin/chromium is missing; install Debian's chromium package (as root)" >&2; return 1; }
+  fi
+  log "installing Debian's chromium and poppler-utils"
+  if ! apt-cache show chromium >/dev/null 2>&1; then
+    $sudo apt-get update -qq >&2
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium poppler-utils >&2 \
+    || { $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+           --no-install-recommends chromium poppler-utils >&2; }
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] || { echo "error: could not install chromium" >&2; return 1; }
 }

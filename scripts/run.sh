@@ -4,5 +4,6 @@
 # bot's data changed, starts the three services and prints the URL of the demo page.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 prepare
+ensure_chromium || log "no chromium: PDF reports are off (the HTML report works)"
 log "starting the action server, Rasa and the gateway"
 exec "$API_ENV/bin/python" "$ROOT/scripts/services.py" run

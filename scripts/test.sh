@@ -2,7 +2,8 @@
 # Command 2: run every test in both environments. Fails if any part fails.
 #   Rasa environment (Python 3.10): knowledge and action tests, `rasa data validate`, `rasa test`.
 #   Gateway environment (Python 3.11): gateway tests, then end-to-end tests against the real
-#   action server, Rasa and gateway (started once), including ../shared/tools/contract_check.py.
+#   action server, Rasa and gateway (started once), including ../shared/tools/contract_check.py,
+#   then browser tests of the web widget in Debian's headless Chromium (installed when missing).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 prepare
 failed=()
@@ -18,8 +19,9 @@ run_part "rasa data validate" bash -c "cd '$ROOT/bot' && '$RASA_ENV/bin/rasa' da
   --domain domain --data data --config config.yml --quiet"
 run_part "rasa test (test stories)" bash -c "cd '$ROOT/bot' && '$RASA_ENV/bin/rasa' test core \
   --model '$RASA_MODEL' --stories tests --fail-on-prediction-errors --out '$COALITIECOACH_DATA_DIR/rasa-test' --quiet"
-run_part "gateway and end-to-end tests" "$API_ENV/bin/python" -m pytest -q -p no:cacheprovider \
-  "$ROOT/tests/api" "$ROOT/tests/e2e"
+run_part "chromium for the browser tests" ensure_chromium
+run_part "gateway, end-to-end and browser tests" "$API_ENV/bin/python" -m pytest -q -p no:cacheprovider \
+  "$ROOT/tests/api" "$ROOT/tests/e2e" "$ROOT/tests/browser"
 if [ ${#failed[@]} -gt 0 ]; then
   log "FAILED: ${failed[*]}"
   exit 1

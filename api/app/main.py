@@ -16,7 +16,8 @@ from app.core.config import Settings
 from app.core.problems import install_problem_handlers, problem_response
 from app.core.rasa_client import RasaClient
 from app.core.store import SessionStore
-from app.routes import chat, diagnoses, health, sessions
+from app.routes import chat, diagnoses, health, sessions, teams
+from app.routes import reference
 
 API_V1 = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -83,7 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat.router, prefix=API_V1)
     app.include_router(sessions.router, prefix=API_V1)
     app.include_router(diagnoses.router, prefix=API_V1)
+    app.include_router(reference.router, prefix=API_V1)
     app.include_router(health.router)
+    app.include_router(teams.router)
 
     @app.get("/", include_in_schema=False)
     def demo_page() -> FileResponse:

@@ -153,6 +153,96 @@ class DiagnosisResult(_Open):
     caveats: list[str]
 
 
+# --- questionnaire and knowledge ----------------------------------------------------------------
+
+
+class SourceRef(_Open):
+    """Where an item comes from: a document id and one of its sections, with a display label."""
+
+    document: str = Field(description="A document id, see GET /api/v1/knowledge/sources.")
+    section: str
+    detail: str | None = None
+    page: int | None = None
+    label: str = Field(description="For display, e.g. 'Handreiking Samenspel lokale coalities, §1.2.4'.")
+
+
+class QuestionOption(BaseModel):
+    """One answer button: its Dutch label and the value to send as the answer."""
+
+    label: str
+    value: Any = Field(description="A number 1–5, ja/deels/nee, a choice id, a list of partner ids, "
+                                    "or 'weet_niet'.")
+
+
+class Question(BaseModel):
+    """One question of the diagnosis, in the order the bot asks them."""
+
+    id: str
+    dimension: str = Field(description="A dimension id, or 'fase' (phase milestones) or 'context' (not scored).")
+    subdimension: str | None
+    type: Literal["scale", "yesno", "number", "partners", "choice"]
+    text: str
+    why: str = Field(description="The answer to 'waarom vraag je dit?'.")
+    options: list[QuestionOption] = Field(description="The buttons, 'Weet ik niet' last. A number question "
+                                                      "has only 'Weet ik niet': the answer is a number.")
+    source: SourceRef
+    basis: Literal["source", "inference"]
+
+
+QUESTION_EXAMPLE = {
+    "id": "u_elkaar_nodig",
+    "dimension": "urgentiebesef",
+    "subdimension": "samenwerkingsbereidheid",
+    "type": "scale",
+    "text": "Zien de partners dat zij elkaar nodig hebben om eenzaamheid aan te pakken?",
+    "why": "Samenwerken lukt pas als partners zien dat ze het probleem niet alleen kunnen oplossen. "
+           "Dat is de basis van het urgentiebesef.",
+    "options": [{"label": "Helemaal niet", "value": 1}, {"label": "Nauwelijks", "value": 2},
+                {"label": "Gedeeltelijk", "value": 3}, {"label": "Grotendeels", "value": 4},
+                {"label": "Helemaal", "value": 5}, {"label": "Weet ik niet", "value": "weet_niet"}],
+    "source": {"document": "van-dijken-2020", "section": "4.4.2", "label": "Van Dijken (2020), masterthesis "
+               "Eén tegen eenzaamheid, §4.4.2"},
+    "basis": "source",
+}
+
+
+class Questionnaire(BaseModel):
+    """The diagnosis questionnaire."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "questions": [QUESTION_EXAMPLE]}]})
+
+    version: int
+    questions: list[Question]
+
+
+class KnowledgeKind(BaseModel):
+    kind: str
+    count: int = Field(description="Number of items; 1 for rules (a single object).")
+    href: str
+
+
+class KnowledgeIndex(BaseModel):
+    """The kinds of knowledge that can be read."""
+
+    kinds: list[KnowledgeKind]
+
+
+class KnowledgeList(BaseModel):
+    """All items of one kind. Every `source` in them also has a display `label`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "kind": "phases",
+        "items": [{"id": "initieren", "order": 1, "label": "Initiëren en starten",
+                   "summary": "Het idee voor een samenwerking is net geboren. …",
+                   "source": {"document": "handreiking", "section": "1.2.1",
+                              "label": "Handreiking Samenspel lokale coalities, §1.2.1"},
+                   "basis": "source"}],
+    }]})
+
+    kind: str
+    items: list[dict[str, Any]]
+
+
 # --- health -----------------------------------------------------------------------------------
 
 

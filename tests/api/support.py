@@ -7,7 +7,7 @@ import httpx
 from fastapi import FastAPI
 
 from app.core.config import Settings
-from app.core.rasa_client import RasaUnavailable, ServiceCheck
+from app.core.rasa_client import ConversationNotErased, RasaUnavailable, ServiceCheck
 from app.deps import get_rasa_client
 from app.main import create_app
 
@@ -16,12 +16,16 @@ ACTIONS_URL = "http://actions.test:5055"
 
 
 class FakeRasa:
-    """Stands in for :class:`RasaClient`: replies from a script, records every relayed message."""
+    """Stands in for :class:`RasaClient`: replies from a script, records every relayed message and
+    every conversation it was asked to erase (``erased``; ``keeps_events`` plays a tracker store that
+    does not replace events)."""
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []
+        self.erased: list[str] = []
         self.script: list[list[dict[str, Any]]] = []
         self.down = False
+        self.keeps_events = False
         self.rasa_check = ServiceCheck(True)
         self.actions_check = ServiceCheck(True)
 
@@ -35,6 +39,13 @@ class FakeRasa:
         self.received.append((sender, message))
         messages = self.script.pop(0) if self.script else [{"text": "Hallo! Waarmee kan ik u helpen?"}]
         return [{"recipient_id": sender, **m} for m in messages]
+
+    async def erase_conversation(self, sender: str) -> None:
+        if self.down:
+            raise RasaUnavailable("connection refused")
+        if self.keeps_events:
+            raise ConversationNotErased("2 events remain")
+        self.erased.append(sender)
 
     async def rasa_status(self) -> ServiceCheck:
         return self.rasa_check

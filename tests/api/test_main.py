@@ -1,5 +1,8 @@
 """App-wide behaviour: demo page and static files, OpenAPI, problem+json everywhere, CORS, limits."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -19,12 +22,21 @@ def test_demo_page_is_served_at_root(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
     assert '<html lang="nl">' in page
-    assert "api/v1/chat" in page and "localStorage" in page
-    assert "<script src=" not in page and "https://" not in page  # no CDN, nothing external
+    # the demo intranet page embeds the widget with its one script tag, and loads nothing external
+    assert re.findall(r"<script\b[^>]*>", page) == [
+        '<script src="/static/widget.js" data-title="Coalitiecoach" data-color="#01689b" defer>']
+    links = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: links.extend(v for k, v in attrs if k in ("src", "href") and v)
+    parser.feed(page)
+    assert links and not [link for link in links if re.match(r"(https?:)?//", link)]
 
 
 def test_static_files_are_served(client: TestClient) -> None:
     assert client.get("/static/demo.html").status_code == 200
+    widget = client.get("/static/widget.js")
+    assert widget.status_code == 200 and "javascript" in widget.headers["content-type"]
+    assert client.get("/static/widget.css").headers["content-type"].startswith("text/css")
     assert_problem(client.get("/static/bestaat-niet.js"), 404)
 
 

@@ -1,52 +1,15 @@
-"""End-to-end fixtures: the real action server, Rasa and gateway, started once per test session
-with scripts/services.py (the same code scripts/run.sh uses), on free ports and a fresh data dir.
+"""End-to-end helpers. The tests run against the real action server, Rasa and gateway, started once
+per test session with scripts/services.py (the same code scripts/run.sh uses), on free ports and a
+fresh data dir; the fixtures that start them are in tests/conftest.py, shared with tests/browser.
 
 Needs RASA_ENV, API_ENV and RASA_MODEL in the environment; scripts/test.sh sets them.
 """
 
 import json
-import os
-import socket
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from services import Config, Services  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def services(tmp_path_factory):
-    missing = [v for v in ("RASA_ENV", "API_ENV", "RASA_MODEL") if not os.environ.get(v)]
-    if missing:
-        pytest.fail(f"run the end-to-end tests through scripts/test.sh (missing {', '.join(missing)})")
-    data_dir = tmp_path_factory.mktemp("e2e-data")
-    config = Config(rasa_env=Path(os.environ["RASA_ENV"]), api_env=Path(os.environ["API_ENV"]),
-                    model=Path(os.environ["RASA_MODEL"]), data_dir=data_dir, gateway_port=free_port(),
-                    rasa_port=free_port(), actions_port=free_port(),
-                    extra_env={"RASA_AUTH_TOKEN": "e2e-" + os.urandom(8).hex()})
-    svc = Services(config)
-    svc.start()
-    try:
-        svc.wait_ready(timeout=240)
-        yield svc
-    finally:
-        svc.stop()
-
-
-@pytest.fixture(scope="session")
-def base_url(services):
-    return services.config.gateway_url
+# The `services` and `base_url` fixtures live in tests/conftest.py (shared with tests/browser).
 
 
 def call(base_url, method, path, body=None, raw=None, timeout=60):

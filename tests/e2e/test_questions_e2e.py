@@ -23,7 +23,7 @@ def test_question_is_answered_with_its_source(base_url, question, document, sect
 
 def test_follow_up_button_goes_deeper(base_url):
     chat = Chat(base_url)
-    chat.say("Wat moeten we doen in de fase inrichten en markeren?")
+    chat.say("Wat houdt de fase inrichten en markeren in?")
     more = next(b for b in chat.buttons() if b["title"] == "Vertel meer")
     chat.say(payload=more["payload"])
     assert chat.texts().startswith("Meer over Inrichten en markeren")

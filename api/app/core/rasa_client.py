@@ -1,4 +1,5 @@
-"""Async HTTP client for the Rasa server (REST channel, ``/status``) and the action server (``/health``).
+"""Async HTTP client for the Rasa server (REST channel, ``/status``, the tracker) and the action server
+(``/health``).
 
 One :class:`httpx.AsyncClient` per application, made in the app's lifespan, so connections are
 pooled and a Rasa that comes back after an outage is simply reconnected to on the next request.
@@ -7,6 +8,7 @@ pooled and a Rasa that comes back after an outage is simply reconnected to on th
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -18,6 +20,19 @@ PROBE_TIMEOUT_SECONDS = 5.0
 
 class RasaUnavailable(Exception):
     """Rasa did not answer usefully: unreachable, timed out, 5xx, or not the expected JSON."""
+
+
+class ConversationNotErased(Exception):
+    """Rasa accepted the request to erase a conversation, but its messages are still in the tracker.
+
+    Rasa 3.6's ``PUT …/tracker/events`` *replaces* the events only in tracker stores that save a
+    whole tracker (in-memory, Redis merges, Mongo appends); the ``SQLTrackerStore`` only appends
+    events it does not have yet, so an empty list erases nothing there.
+    """
+
+
+# Events that carry what was said or answered; none of them may remain after erasing.
+CONTENT_EVENTS = frozenset({"user", "bot", "slot", "entities", "user_featurization"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,46 @@ class RasaClient:
         if not isinstance(replies, list):
             raise RasaUnavailable("Rasa's answer is not a list")
         return [reply for reply in replies if isinstance(reply, dict)]
+
+    async def erase_conversation(self, sender: str) -> None:
+        """Remove every event of ``sender``'s conversation from Rasa's tracker, then check it.
+
+        ``PUT /conversations/{id}/tracker/events`` with an empty list replaces the tracker's events
+        (Rasa's HTTP API, ``--enable-api``, token as ``?token=``). Rasa 3.6 has no call that deletes
+        a conversation, so the tracker is read back (``include_events=ALL``): reading an empty
+        tracker makes Rasa start a new, empty session in it, but no user message, bot message or
+        slot value may be left. Raises :class:`RasaUnavailable` when Rasa cannot be reached or
+        refuses, :class:`ConversationNotErased` when the messages are still there.
+        """
+        url = f"{self.rasa_url}/conversations/{quote(sender, safe='')}/tracker"
+        params = {"token": self._auth_token} if self._auth_token else {}
+        response = await self._call("PUT", f"{url}/events", params={**params, "include_events": "NONE"}, json=[])
+        if response.status_code != 200:
+            logger.warning("Rasa answered %s to replacing a tracker's events", response.status_code)
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+        response = await self._call("GET", url, params={**params, "include_events": "ALL"})
+        if response.status_code != 200:
+            logger.warning("Rasa answered %s to reading a tracker", response.status_code)
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+        try:
+            events = response.json().get("events")
+        except (ValueError, AttributeError) as exc:
+            raise RasaUnavailable("Rasa's tracker is not the expected JSON") from exc
+        if not isinstance(events, list):
+            raise RasaUnavailable("Rasa's tracker has no list of events")
+        left = [e for e in events if isinstance(e, dict) and e.get("event") in CONTENT_EVENTS
+                and not (e.get("event") == "slot" and e.get("value") is None)]
+        if left:
+            logger.error("Rasa kept %d message/slot events after replacing the tracker's events; "
+                         "its tracker store does not replace events (SQLTrackerStore?)", len(left))
+            raise ConversationNotErased(f"{len(left)} events remain")
+
+    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return await self._http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            logger.warning("Rasa not reachable: %s", exc.__class__.__name__)
+            raise RasaUnavailable(str(exc) or exc.__class__.__name__) from exc
 
     async def rasa_status(self) -> ServiceCheck:
         """Ready when ``GET /status`` is 200 and names a loaded model."""

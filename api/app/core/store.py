@@ -55,6 +55,7 @@ class SessionRecord:
     progress: Progress | None = None
     answers: dict[str, Any] = field(default_factory=dict)
     result: dict[str, Any] | None = None
+    completed_at: float | None = None  # when the result was stored
 
     @property
     def scan_started(self) -> bool:
@@ -154,4 +155,5 @@ def _record(row: sqlite3.Row) -> SessionRecord:
         progress=progress,
         answers=json.loads(row["answers"]) if row["answers"] else {},
         result=json.loads(row["result"]) if row["result"] else None,
+        completed_at=row["completed_at"],
     )

@@ -92,3 +92,68 @@ def test_a_stored_answer_the_engine_refuses_is_left_out(client: TestClient, fake
     assert body["dimensions"]["urgentiebesef"]["score"] == 4.0
     assert body["dimensions"]["omvang"]["answers"] == []
     assert body["progress"] == {"answered": 3, "total": 27}
+
+
+# --- DELETE /api/v1/sessions/{session_id} -------------------------------------------------------
+
+
+def session_url(session_id: str) -> str:
+    return f"/api/v1/sessions/{session_id}"
+
+
+def scanned_session(client: TestClient, fake_rasa: FakeRasa) -> str:
+    result = {"completed": True, "progress": {"answered": 27, "total": 27}, "dimensions": {}, "advice": []}
+    return turn(client, fake_rasa, None, {"custom": {"type": "diagnosis", "result": result}})
+
+
+def test_delete_removes_the_session_here_and_in_rasa(client: TestClient, fake_rasa: FakeRasa,
+                                                     store: SessionStore) -> None:
+    session_id = scanned_session(client, fake_rasa)
+    other = scanned_session(client, fake_rasa)
+
+    response = client.delete(session_url(session_id))
+
+    assert response.status_code == 204, response.text
+    assert response.content == b""
+    assert fake_rasa.erased == [session_id]
+    assert store.get(session_id) is None
+    assert store.get(other) is not None and store.get(other).result is not None  # only that session
+    assert_problem(client.get(diagnosis_url(session_id)), 404)
+    assert_problem(client.post(CHAT, json={"session_id": session_id, "text": "hallo"}), 404)
+    assert_problem(client.delete(session_url(session_id)), 404)  # gone: a second delete finds nothing
+
+
+def test_delete_of_an_unknown_session_is_404_and_asks_rasa_nothing(client: TestClient, fake_rasa: FakeRasa) -> None:
+    problem = assert_problem(client.delete(session_url("bestaat-niet")), 404)
+
+    assert "gesprek" in problem["detail"]
+    assert fake_rasa.erased == []
+
+
+def test_delete_while_rasa_is_down_is_503_and_deletes_nothing(client: TestClient, fake_rasa: FakeRasa,
+                                                              store: SessionStore) -> None:
+    session_id = scanned_session(client, fake_rasa)
+    fake_rasa.down = True
+
+    response = client.delete(session_url(session_id))
+
+    problem = assert_problem(response, 503)
+    assert "niets verwijderd" in problem["detail"]
+    assert response.headers["retry-after"] == "60"
+    assert store.get(session_id) is not None and store.get(session_id).result is not None
+
+    fake_rasa.down = False  # Rasa is back: the same call now works
+    assert client.delete(session_url(session_id)).status_code == 204
+    assert store.get(session_id) is None
+    assert fake_rasa.erased == [session_id]
+
+
+def test_delete_when_rasa_keeps_the_messages_is_502_and_deletes_nothing(client: TestClient, fake_rasa: FakeRasa,
+                                                                        store: SessionStore) -> None:
+    session_id = scanned_session(client, fake_rasa)
+    fake_rasa.keeps_events = True
+
+    problem = assert_problem(client.delete(session_url(session_id)), 502)
+
+    assert "niet volledig" in problem["detail"]
+    assert store.get(session_id) is not None

@@ -1,4 +1,4 @@
-"""Build the blank Dutch spaCy pipeline the Rasa config loads: `python -m coalitie_nlp.build OUT`.
+"""Build the blank Dutch spaCy pipeline the Rasa config loads: `python -m coalitie_rasa.build OUT`.
 
 tokenizer (spaCy nl) -> simplemma_lemmatizer -> entity_ruler with the knowledge base's phases,
 roles and partner types (labels, ids and synonyms), labelled fase / rol / partner and carrying the
