@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from .loader import KnowledgeBase
 from .parsing import PhraseTable
-from .text import lemma, normalize
+from .text import lemma, lemmas, normalize
 
 # Kinds that answer questions, and the field that holds an item's answer text.
 SEARCHABLE = {
@@ -112,10 +112,11 @@ class KnowledgeIndex:
         self.names = PhraseTable([(phrase, (phrase, ns), False) for phrase, ns in by_phrase.items()], fuzzy=False)
         # A name made of words that most items use ("gemeente", "partner") says little about the
         # topic of a question: its bonus shrinks with the share of items whose text has it.
-        doc_sets = [set(doc) for doc in corpus]
+        doc_sets = [set(lemmas(" ".join([item["label"], *item.get("synonyms", []), *_texts(item)])))
+                    for _, item in self.items]
         self.name_weight = {}
         for phrase in by_phrase:
-            terms = set(_terms(phrase))
+            terms = set(lemmas(phrase))  # every word, short ones too: "gemeente x" is specific, "gemeente" not
             share = sum(1 for doc in doc_sets if terms <= doc) / len(doc_sets) if terms else 0.0
             self.name_weight[phrase] = max(0.0, min(1.0, (GENERIC_SHARE - share) / (GENERIC_SHARE - SPECIFIC_SHARE)))
 
