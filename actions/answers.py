@@ -114,11 +114,18 @@ def answer_item(dispatcher: CollectingDispatcher, tracker: Tracker, kb: Knowledg
         if buttons:
             dispatcher.utter_message(response="utter_antwoord_verwant", topic=item["label"], buttons=buttons)
             return
-    text = item[SEARCHABLE[kind]]
-    dispatcher.utter_message(text=with_source(kb, text, item["source"], item["basis"]),
+    dispatcher.utter_message(text=with_source(kb, short_answer(kind, item), item["source"], item["basis"]),
                              buttons=next_buttons(kb, tracker, kind, item, depth))
     dispatcher.utter_message(json_message={"type": "answer",
                                            "sources": [source_entry(kb, item["source"], item["basis"])]})
+
+
+def short_answer(kind: str, item: dict) -> str:
+    """The answer text of an item. A partner type's text is written to follow its name, and a
+    question about a partner is usually "how do I involve them", so both parts are given."""
+    if kind == "partners":
+        return f"{item['label']}: {item['brings'].strip()} {item.get('involve', '').strip()}".strip()
+    return item[SEARCHABLE[kind]]
 
 
 class ActionAnswerQuestion(Action):
