@@ -15,8 +15,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import KnowledgeBase, get_knowledge
-from knowledge.advice import select_advice
-from knowledge.conditions import Facts
 from knowledge.engine import diagnose
 from knowledge.scoring import question_score
 from knowledge.search import SEARCHABLE, index_for
@@ -70,7 +68,7 @@ def next_buttons(kb: KnowledgeBase, tracker: Tracker, kind: str, item: dict, dep
 
 
 def related_case(kb: KnowledgeBase, kind: str, item_id: str) -> dict | None:
-    if kind not in ("phases", "roles") or not kb.has_kind("cases"):
+    if kind not in ("phases", "roles"):
         return None
     field = "phases" if kind == "phases" else "roles"
     return next((c for c in kb.items("cases") if item_id in c[field]), None)
@@ -95,7 +93,7 @@ def related_buttons(kb: KnowledgeBase, kind: str, item: dict) -> list[dict]:
     buttons = []
     for ref in related_refs(kind, item):
         for kind in SEARCHABLE:
-            if kb.has_kind(kind) and kb.has(kind, ref):
+            if kb.has(kind, ref):
                 buttons.append({"title": kb.item(kind, ref)["label"], "payload": topic_payload(kind, ref)})
                 break
     return buttons[:3]
@@ -137,7 +135,7 @@ class ActionAnswerQuestion(Action):
         topic = entity(tracker, "onderwerp")
         if topic and ":" in str(topic):
             kind, item_id = str(topic).split(":", 1)
-            if kind in SEARCHABLE and kb.has_kind(kind) and kb.has(kind, item_id):
+            if kind in SEARCHABLE and kb.has(kind, item_id):
                 answer_item(dispatcher, tracker, kb, kind, kb.item(kind, item_id), entity(tracker, "diepte") or "kort")
                 return []
         result = index_for(kb).search(tracker.latest_message.get("text") or "")
@@ -182,10 +180,7 @@ class ActionPhaseAdvice(Action):
             return []
         phase = kb.item("phases", phase_id)
         if result and result["completed"]:
-            facts = Facts(levels={d: v["level"] for d, v in result["dimensions"].items() if v["level"]},
-                          weakest=result["weakest"], phase=phase_id)
-            roles = [result["role"]["id"]] + [r["id"] for r in result["also_roles"]]
-            steps = select_advice(kb, facts, roles)
+            steps = result["advice"]  # chosen by the engine for this phase and the weakest dimensions
             lines = [f"{n}. " + with_source(kb, s["text"], s["source"], s["basis"]) for n, s in enumerate(steps, 1)]
             sources = [source_entry(kb, s["source"], s["basis"]) for s in steps]
             response = "utter_fase_advies_scan"

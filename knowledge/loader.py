@@ -49,9 +49,6 @@ class KnowledgeBase:
     def item(self, kind: str, item_id: str) -> dict:
         return self._index[kind][item_id]
 
-    def has_kind(self, kind: str) -> bool:
-        return kind in self._items
-
     def has(self, kind: str, item_id: str) -> bool:
         return item_id in self._index.get(kind, {})
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import KnowledgeBase
-from .parsing import UNKNOWN
+from .parsing import UNKNOWN, value_label
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,6 @@ def _mean(pairs: list[tuple[float, float]]) -> float | None:
 
 def score_dimensions(kb: KnowledgeBase, answers: dict[str, Answer]) -> dict[str, dict]:
     """{dimension id: {score, level, confidence, subdimensions, answers, unknown, total}}."""
-    from .parsing import value_label  # local: parsing imports nothing from here, keep it one-way
-
     result = {}
     low = kb.rules["levels"]
     for dim in kb.items("dimensions"):

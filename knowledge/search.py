@@ -91,7 +91,7 @@ class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.items: list[tuple[str, dict]] = [
-            (kind, item) for kind in SEARCHABLE if kb.has_kind(kind) for item in kb.items(kind)]
+            (kind, item) for kind in SEARCHABLE for item in kb.items(kind)]
         corpus = []
         names = []
         for n, (kind, item) in enumerate(self.items):
