@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from knowledge import KnowledgeBase, get_knowledge
 from knowledge.engine import diagnose
 from knowledge.scoring import question_score
-from knowledge.search import SEARCHABLE, index_for
+from knowledge.search import SEARCHABLE, SearchResult, index_for
 
 from .result import INFERENCE_NOTE, score_text
 from .scan_state import ScanState
@@ -139,15 +139,31 @@ class ActionAnswerQuestion(Action):
                 answer_item(dispatcher, tracker, kb, kind, kb.item(kind, item_id), entity(tracker, "diepte") or "kort")
                 return []
         result = index_for(kb).search(tracker.latest_message.get("text") or "")
-        if result.confident:
-            hit = result.hits[0]
-            answer_item(dispatcher, tracker, kb, hit.kind, kb.item(hit.kind, hit.id), "kort")
-        elif result.hits:
+        if answer_confidently(dispatcher, tracker, kb, result):
+            return []
+        if result.limit:
+            dispatcher.utter_message(response="utter_buiten_bronnen", topic=result.limit["topic"],
+                                     ask=result.limit["ask"])
+            if result.hits:
+                dispatcher.utter_message(response="utter_buiten_bronnen_verwant", buttons=[
+                    {"title": h.label, "payload": topic_payload(h.kind, h.id)} for h in result.hits[:2]])
+        elif result.hits and not result.off_topic:
             dispatcher.utter_message(response="utter_antwoord_onzeker", buttons=[
                 {"title": h.label, "payload": topic_payload(h.kind, h.id)} for h in result.hits[:3]])
         else:
             dispatcher.utter_message(response="utter_antwoord_onbekend")
         return []
+
+
+def answer_confidently(dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase,
+                       result: SearchResult | None = None, skip_kinds: tuple[str, ...] = ()) -> bool:
+    """Answer the message from the knowledge item the search is confident about; False if none."""
+    result = result or index_for(kb).search(tracker.latest_message.get("text") or "")
+    if not result.confident or result.hits[0].kind in skip_kinds:
+        return False
+    hit = result.hits[0]
+    answer_item(dispatcher, tracker, kb, hit.kind, kb.item(hit.kind, hit.id), "kort")
+    return True
 
 
 def phase_from(tracker: Tracker, kb: KnowledgeBase) -> tuple[str | None, dict | None]:
@@ -205,6 +221,9 @@ class ActionExplainResult(Action):
         kb = get_knowledge()
         state = ScanState.from_tracker(tracker)
         if not state.started or state.current(kb) is not None:
+            # Without a result, "waarom is vertrouwen zo belangrijk?" is a question about a topic.
+            if answer_confidently(dispatcher, tracker, kb):
+                return []
             dispatcher.utter_message(response="utter_nog_geen_resultaat",
                                      buttons=[{"title": RESUME if state.started else START, "payload": "/start_scan"}])
             return []

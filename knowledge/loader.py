@@ -32,16 +32,34 @@ ITEM_FILES = {
 DOCUMENT_ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 SECTION_SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\- ]*$")
 NON_DIMENSION_GROUPS = ("fase", "context")
+# Kinds whose items answer free questions, and the field that holds an item's answer text.
+# phrasings.yml may only point at items of these kinds.
+ANSWER_FIELDS = {
+    "concepts": "answer",
+    "cases": "answer",
+    "conditions": "answer",
+    "phases": "summary",
+    "roles": "meaning",
+    "partners": "brings",
+    "dimensions": "definition",
+}
 
 
 class KnowledgeBase:
     """The validated knowledge: items by kind, plus the questionnaire and the rules."""
 
-    def __init__(self, items: dict[str, list[dict]], questionnaire: dict, rules: dict):
+    def __init__(self, items: dict[str, list[dict]], questionnaire: dict, rules: dict,
+                 phrasings: dict[tuple[str, str], list[str]] | None = None, limits: list[dict] | None = None):
         self._items = items
         self._index = {kind: {item["id"]: item for item in entries} for kind, entries in items.items()}
         self.questionnaire = questionnaire
         self.rules = rules
+        self._phrasings = phrasings or {}
+        self.limits = limits or []  # what the sources do not say (limits.yml)
+
+    def phrasings(self, kind: str, item_id: str) -> list[str]:
+        """Questions users ask that this item answers (search aids from phrasings.yml)."""
+        return self._phrasings.get((kind, item_id), [])
 
     def items(self, kind: str) -> list[dict]:
         return self._items[kind]
@@ -105,6 +123,13 @@ def load_knowledge(data_dir: Path | str | None = None) -> KnowledgeBase:
     rules = _read(data_dir / "rules.yml", problems) or {}
     schema.check(rules, schema.RULES, "rules.yml", problems, refs, sources)
 
+    phrasings_doc = _read(data_dir / "phrasings.yml", problems) or {}
+    schema.check(phrasings_doc, schema.PHRASINGS, "phrasings.yml", problems, refs, sources)
+    limits_doc = _read(data_dir / "limits.yml", problems) or {}
+    schema.check(limits_doc, schema.LIMITS, "limits.yml", problems, refs, sources)
+    limits = [entry for entry in limits_doc.get("limits") or [] if isinstance(entry, dict)]
+    _check_unique_ids("limits.yml: limits", limits, problems)
+
     for kind, entries in items.items():
         filename = ITEM_FILES[kind][0] if kind in ITEM_FILES else "questionnaire.yml"
         _check_unique_ids(f"{filename}: {kind}", entries, problems)
@@ -116,16 +141,36 @@ def load_knowledge(data_dir: Path | str | None = None) -> KnowledgeBase:
     _check_sources(items["documents"], sources, problems)
     _check_questionnaire(items, problems)
     _check_rules(items, rules, problems)
+    phrasings = _phrasings(phrasings_doc, ids, problems)
 
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(items, questionnaire, rules)
+    return KnowledgeBase(items, questionnaire, rules, phrasings, limits)
 
 
 @functools.lru_cache(maxsize=1)
 def get_knowledge() -> KnowledgeBase:
     """The packaged knowledge base, loaded and validated once per process."""
     return load_knowledge()
+
+
+def _phrasings(doc: dict, ids: dict[str, set], problems: list[str]) -> dict[tuple[str, str], list[str]]:
+    """phrasings.yml as {(kind, id): [question, ...]}; every entry names an existing answer item once."""
+    result: dict[tuple[str, str], list[str]] = {}
+    for entry in doc.get("phrasings") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("item"), str):
+            continue  # the schema check has reported it
+        kind, _, item_id = entry["item"].partition(":")
+        where = f"phrasings.yml: phrasings[{entry['item']}]"
+        if kind not in ANSWER_FIELDS:
+            problems.append(f"{where}: '{kind}' is not a kind that answers questions ({', '.join(ANSWER_FIELDS)})")
+        elif item_id not in ids.get(kind, set()):
+            problems.append(f"{where}: '{item_id}' is not a known id in {kind}")
+        elif (kind, item_id) in result:
+            problems.append(f"{where}: the item occurs more than once")
+        else:
+            result[(kind, item_id)] = list(entry.get("questions") or [])
+    return result
 
 
 def _check_unique_ids(where: str, entries: list[dict], problems: list[str]) -> None:

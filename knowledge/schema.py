@@ -197,6 +197,14 @@ QUESTIONNAIRE = {
     "questions": [KINDS["questions"]],
 }
 
+PHRASINGS = {
+    "phrasings": [{"item": str, "questions": [str]}],
+}
+
+LIMITS = {
+    "limits": [{"id": ID, "topic": str, "ask": str, "phrases": [str]}],
+}
+
 RULES = {
     "version": int,
     "levels": {

@@ -3,7 +3,7 @@
 Dutch-aware: text is normalised and lemmatised with simplemma (the lemmatizer the NLU pipeline
 uses); query words that are not in the vocabulary are corrected to a close one (rapidfuzz) or
 split into two known words (Dutch compounds: "netwerkdip" -> "netwerk dip"). Items are ranked
-with BM25 (bm25s) over their label, synonyms and text; naming an item's label or synonym in the
+with BM25 (bm25s) over their label, synonyms, text and the ways users ask for them (phrasings.yml); naming an item's label or synonym in the
 question adds a strong bonus. The confidence says how clearly the best item wins; below
 `CONFIDENT` the bot offers the closest topics instead of answering.
 """
@@ -16,20 +16,11 @@ from dataclasses import dataclass
 import bm25s
 from rapidfuzz import fuzz, process
 
+from .loader import ANSWER_FIELDS as SEARCHABLE
 from .loader import KnowledgeBase
 from .parsing import PhraseTable
 from .text import lemma, lemmas, normalize
 
-# Kinds that answer questions, and the field that holds an item's answer text.
-SEARCHABLE = {
-    "concepts": "answer",
-    "cases": "answer",
-    "conditions": "answer",
-    "phases": "summary",
-    "roles": "meaning",
-    "partners": "brings",
-    "dimensions": "definition",
-}
 # Function words that say nothing about the topic (the question words are what every query shares).
 STOPWORDS = set("""
 de het een en of in op aan van voor met door bij naar over uit om te tot als dan dat die dit deze
@@ -37,6 +28,7 @@ wat wie waar wanneer hoe waarom welk welke is zijn ben bent was waren wordt word
 kun moet moeten mag mogen wil willen zal zullen ik je jij u we wij ze zij hij zij mijn onze ons
 jullie hun er niet geen ook nog al wel maar dus toch eens even heel erg zo iets meer veel graag
 ik'' doen doe heb hebben heeft had gaan gaat ga krijgen krijg hoe mee eigenlijk precies nou
+nu hoeveel daarmee ermee hiermee daar hier zo'n
 """.split())
 NAME_BONUS = 4.0
 # BM25 parameters: a little less length normalisation than the default suits items whose text
@@ -47,6 +39,10 @@ LABEL_FACTOR = 1.5  # an item's own label counts more than a synonym
 # GENERIC_SHARE or more get none, with a straight line in between.
 SPECIFIC_SHARE, GENERIC_SHARE = 0.15, 0.5
 CONFIDENT = 0.35
+# A question of which MAX_UNKNOWN or more of the words occur in no item is about something else
+# ("welke planningsapp, Trello of Planner?"); one of which hits[0] uses less than MIN_COVERED is
+# only half answered by it. Either way the bot offers topics instead of answering.
+MAX_UNKNOWN, MIN_COVERED = 0.3, 0.3
 
 
 @dataclass(frozen=True)
@@ -61,10 +57,21 @@ class Hit:
 class SearchResult:
     hits: list[Hit]          # best first
     confidence: float        # 0..1: how clearly hits[0] is the answer
+    limit: dict | None = None  # the question asks for something the sources do not say (limits.yml)
+    unknown: float = 0.0     # share of the question's words that no item uses
+    covered: float = 1.0     # share of the question's words that hits[0] uses
+
+    @property
+    def off_topic(self) -> bool:
+        """Too many of the question's words occur in no item: the sources are about something else."""
+        return self.unknown >= MAX_UNKNOWN
 
     @property
     def confident(self) -> bool:
-        return bool(self.hits) and self.confidence >= CONFIDENT
+        """Answer with hits[0]: it wins clearly, the question is about what the knowledge covers
+        (few words it never uses: "Trello", "paspoort"), and hits[0] speaks to enough of it."""
+        return (bool(self.hits) and self.confidence >= CONFIDENT and self.limit is None
+                and not self.off_topic and self.covered >= MIN_COVERED)
 
 
 def _texts(value, skip=("id", "label", "synonyms", "source", "basis", "related", "kind", "group")) -> list[str]:
@@ -96,7 +103,9 @@ class KnowledgeIndex:
         names = []
         for n, (kind, item) in enumerate(self.items):
             synonyms = item.get("synonyms", [])
-            text = " ".join([item["label"]] * 2 + synonyms + _texts(item))
+            # The item's own text plus the ways users ask for it (phrasings.yml): situations and
+            # everyday words that the answer text itself does not use.
+            text = " ".join([item["label"]] * 2 + synonyms + _texts(item) + kb.phrasings(kind, item["id"]))
             corpus.append(_with_bigrams(_terms(text)) or ["_"])
             names += [(item["label"], n, True)] + [(phrase, n, False) for phrase in synonyms]
         self.vocabulary = sorted({t for doc in corpus for t in doc})
@@ -104,10 +113,13 @@ class KnowledgeIndex:
         self._words = [t for t in self.vocabulary if "_" not in t]  # single words, for typo correction
         self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index(self._as_ids(corpus), show_progress=False)
+        self._doc_terms = [set(doc) for doc in corpus]
         by_phrase: dict[str, tuple[tuple[int, float], ...]] = {}
         for phrase, n, is_label in names:
             key = normalize(phrase)
             by_phrase[key] = by_phrase.get(key, ()) + ((n, LABEL_FACTOR if is_label else 1.0),)
+        self.limits = PhraseTable([(phrase, limit, False) for limit in kb.limits for phrase in limit["phrases"]],
+                                  fuzzy=False)
         # Typos are corrected on the BM25 side; fuzzy name matching would turn "moeten" into "meten".
         self.names = PhraseTable([(phrase, (phrase, ns), False) for phrase, ns in by_phrase.items()], fuzzy=False)
         # A name made of words that most items use ("gemeente", "partner") says little about the
@@ -140,7 +152,8 @@ class KnowledgeIndex:
         return []
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
-        words = [k for t in _terms(question) for k in self._known(t)]
+        known = [self._known(t) for t in _terms(question)]
+        words = [k for forms in known for k in forms]
         # "netwerk dip" written apart: also the compound, if the knowledge uses it
         terms = words + [a + b for a, b in zip(words, words[1:]) if a + b in self._vocab_set]
         terms += [f"{a}_{b}" for a, b in zip(words, words[1:]) if f"{a}_{b}" in self._vocab_set]
@@ -157,7 +170,16 @@ class KnowledgeIndex:
         ranked = sorted(range(len(self.items)), key=lambda n: -scores[n])
         hits = [Hit(self.items[n][0], self.items[n][1]["id"], self.items[n][1]["label"], round(scores[n], 3))
                 for n in ranked[:limit] if scores[n] > 0]
-        return SearchResult(hits, _confidence([h.score for h in hits]))
+        limit = next((match.value for match in self.limits.find(question)), None)
+        covered = self._doc_terms[ranked[0]] if hits else set()
+        return SearchResult(hits, _confidence([h.score for h in hits]), limit,
+                            unknown=_share(known, lambda forms: not forms),
+                            covered=_share(known, lambda forms: bool(forms) and any(f in covered for f in forms)))
+
+
+def _share(known: list[list[str]], test) -> float:
+    """The share of the question's words (their known forms) that pass `test`; 0 for no words."""
+    return sum(1 for forms in known if test(forms)) / len(known) if known else 0.0
 
 
 def _confidence(scores: list[float]) -> float:

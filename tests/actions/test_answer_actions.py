@@ -132,3 +132,21 @@ def test_why_before_any_result(domain):
     messages, _ = run(ActionExplainResult(), make_tracker(None, "waarom?", intent="uitleg_resultaat", active_loop=None),
                       domain)
     assert messages[0]["response"] == "utter_nog_geen_resultaat"
+
+
+def test_a_question_the_sources_are_silent_on_is_not_answered_from_a_near_item(kb, domain):
+    messages, _ = ask(domain, "Hoeveel subsidie krijgen wij dit jaar van het Rijk?")
+    limit = next(entry for entry in kb.limits if entry["id"] == "bedragen")
+    assert messages[0]["response"] == "utter_buiten_bronnen"
+    assert (messages[0]["topic"], messages[0]["ask"]) == (limit["topic"], limit["ask"])
+    assert not any((m.get("custom") or {}).get("type") == "answer" for m in messages)
+    # the closest topics are offered as buttons, not given as the answer
+    assert all(b["payload"].startswith("/kennisvraag") for m in messages[1:] for b in m.get("buttons") or [])
+
+
+def test_why_without_a_result_answers_a_topic_question(kb, domain):
+    tracker = make_tracker(None, "waarom is vertrouwen zo belangrijk in een coalitie?", intent="uitleg_resultaat",
+                           active_loop=None)
+    messages, _ = run(ActionExplainResult(), tracker, domain)
+    assert sources_of(messages)[0]["document"] == kb.item("dimensions", "vertrouwen")["source"]["document"]
+    assert messages[0]["text"].startswith(kb.item("dimensions", "vertrouwen")["definition"][:30])

@@ -108,3 +108,17 @@ def test_why_after_the_result_explains_it(finished_scan):
     text = chat.texts()
     assert "Zo kwamen de scores tot stand" in text and "gekozen omdat" in text
     assert chat.custom("answer")[0]["sources"]
+
+
+@pytest.mark.parametrize("phase_answer, phase_id", [("doorontwikkelen of stoppen", "doorontwikkelen"),
+                                                     ("levend houden en bestendigen", "bestendigen")])
+def test_naming_a_phase_with_stop_or_keep_words_is_an_answer_not_a_pause(base_url, phase_answer, phase_id):
+    """The last question asks for the phase; its labels hold words that also mean 'stop'."""
+    chat = Chat(base_url)
+    chat.say("start de scan")
+    for _ in range(len(ORDER) - 1):
+        chat.say(payload=next(b for b in chat.buttons() if b["title"] == "Weet ik niet")["payload"])
+    assert question_number(chat)[0] == len(ORDER)
+    chat.say(phase_answer)
+    assert "gepauzeerd" not in chat.texts(), chat.texts()
+    assert chat.custom("diagnosis")[0]["result"]["phase"]["stated_by_user"] == phase_id

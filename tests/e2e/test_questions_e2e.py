@@ -59,3 +59,27 @@ def test_question_in_the_middle_of_the_scan_is_answered_and_the_scan_resumes(bas
     assert chat.custom("answer") and "Vraag 2 van" in chat.texts()
     chat.say("grotendeels")
     assert "Vraag 3 van" in chat.texts()
+
+
+@pytest.mark.parametrize("question", [
+    # a situation that ends in "wat nu?" is a question about its topic, not a request for phase steps
+    "We hebben ruzie tussen twee partners in de kerngroep, wat nu?",
+    # "resultaten" here is the wethouder's wish, not the scan result
+    "Mijn wethouder wil binnen een half jaar resultaten zien, hoe ga ik daarmee om?",
+])
+def test_a_situation_question_is_answered_not_mistaken_for_phase_or_result(base_url, question):
+    chat = Chat(base_url)
+    chat.say(question)
+    reply = chat.texts()
+    assert "In welke fase zit uw coalitie" not in reply and "scan nog niet afgerond" not in reply, reply
+    assert chat.custom("answer") or "Gaat uw vraag over een van deze onderwerpen" in reply, reply
+
+
+@pytest.mark.parametrize("question", ["Hoeveel subsidie krijgen wij van het Rijk voor de coalitie?",
+                                      "Mag ik namen van eenzame ouderen doorgeven aan de huisarts volgens de AVG?"])
+def test_a_question_the_sources_are_silent_on_gets_an_honest_dat_weet_ik_niet(base_url, question):
+    chat = Chat(base_url)
+    chat.say(question)
+    reply = chat.texts()
+    assert "staat niets in de bronnen" in reply and "navragen bij" in reply, reply
+    assert not chat.custom("answer"), "no source cited for what the sources do not say"

@@ -69,6 +69,13 @@ BROKEN = [
      lambda d: d["questions"][0].update(dimension="geluk"), "dimension 'geluk'"),
     ("rule on unknown subdimension", "rules.yml",
      lambda d: d["caveats"][3]["when"].update(sublevels={"vertrouwen.sfeer": ["matig"]}), "vertrouwen.sfeer"),
+    ("phrasing for an unknown item", "phrasings.yml",
+     lambda d: d["phrasings"][0].update(item="concepts:bestaat_niet"), "'bestaat_niet' is not a known id in concepts"),
+    ("phrasing for advice", "phrasings.yml",
+     lambda d: d["phrasings"][0].update(item="advice:" + d["phrasings"][0]["item"].split(":")[1]),
+     "'advice' is not a kind that answers questions"),
+    ("phrasings twice for one item", "phrasings.yml",
+     lambda d: d["phrasings"].append(dict(d["phrasings"][0])), "the item occurs more than once"),
     ("level threshold not a number", "rules.yml",
      lambda d: d["levels"]["thresholds"][0].update(below="laag"), "expected a number"),
 ]
