@@ -74,7 +74,7 @@ def test_follow_up_buttons_lead_deeper_and_to_a_case(kb, domain):
 
 
 def test_unclear_question_offers_the_closest_topics(domain):
-    messages, _ = ask(domain, "samen dingen regelen met mensen")
+    messages, _ = ask(domain, "samen dingen doen met mensen")
     assert messages[0]["response"] == "utter_antwoord_onzeker"
     assert 1 <= len(messages[0]["buttons"]) <= 3
     assert all(b["payload"].startswith("/kennisvraag{") for b in messages[0]["buttons"])
