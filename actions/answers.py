@@ -156,10 +156,10 @@ class ActionAnswerQuestion(Action):
 
 
 def answer_confidently(dispatcher: CollectingDispatcher, tracker: Tracker, kb: KnowledgeBase,
-                       result: SearchResult | None = None, skip_kinds: tuple[str, ...] = ()) -> bool:
+                       result: SearchResult | None = None) -> bool:
     """Answer the message from the knowledge item the search is confident about; False if none."""
     result = result or index_for(kb).search(tracker.latest_message.get("text") or "")
-    if not result.confident or result.hits[0].kind in skip_kinds:
+    if not result.confident:
         return False
     hit = result.hits[0]
     answer_item(dispatcher, tracker, kb, hit.kind, kb.item(hit.kind, hit.id), "kort")

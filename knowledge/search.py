@@ -3,8 +3,8 @@
 Dutch-aware: text is normalised and lemmatised with simplemma (the lemmatizer the NLU pipeline
 uses); query words that are not in the vocabulary are corrected to a close one (rapidfuzz) or
 split into two known words (Dutch compounds: "netwerkdip" -> "netwerk dip"). Items are ranked
-with BM25 (bm25s) over their label, synonyms, text and the ways users ask for them (phrasings.yml); naming an item's label or synonym in the
-question adds a strong bonus. The confidence says how clearly the best item wins; below
+with BM25 (bm25s) over their label, synonyms, text and the ways users ask for them
+(phrasings.yml); naming an item's label or synonym in the question adds a strong bonus. The confidence says how clearly the best item wins; below
 `CONFIDENT` the bot offers the closest topics instead of answering.
 """
 
@@ -156,7 +156,8 @@ class KnowledgeIndex:
         return []
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
-        known = [self._known(t) for t in _terms(question)]
+        question_terms = _terms(question)
+        known = [self._known(t) for t in question_terms]
         words = [k for forms in known for k in forms]
         # "netwerk dip" written apart: also the compound, if the knowledge uses it
         terms = words + [a + b for a, b in zip(words, words[1:]) if a + b in self._vocab_set]
@@ -170,7 +171,7 @@ class KnowledgeIndex:
         named = [(match.value, match.length) for match in self.names.find(question)]
         # A one-word name with a typo ("netwerkdipp") counts once the typo is corrected.
         found = {phrase for (phrase, _), _ in named}
-        for term, forms in zip(_terms(question), known):
+        for term, forms in zip(question_terms, known):
             if forms != [term] and len(forms) == 1 and forms[0] in self._one_word_names and forms[0] not in found:
                 named.append(((forms[0], self._one_word_names[forms[0]]), len(forms[0])))
                 found.add(forms[0])
