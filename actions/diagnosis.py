@@ -17,6 +17,8 @@ from .scan_state import ANSWER_SLOT, DONE, SLOT, ScanState
 # Button payloads force the `antwoord` intent and carry the canonical value as an entity, so a
 # pressed button is never misread by the NLU.
 ANSWER_ENTITY = "antwoord"
+# Sent only by the "yes, erase my answers" button of the restart confirmation.
+RESTART_CONFIRMED_INTENT = "opnieuw_bevestigd"
 
 
 def answer_buttons(question_id: str, clarify: bool) -> list[dict]:
@@ -106,11 +108,22 @@ class ActionStartScan(Action):
 
 
 class ActionRestartScan(Action):
+    """Starts the scan anew. A scan with answers that is not finished is only erased after the user
+    confirms: the NLU can take an answer such as "we willen de visie opnieuw bespreken" for a request
+    to start again, and the answers would be lost. Without confirmation nothing changes and the form
+    asks its current question again."""
+
     def name(self) -> str:
         return "action_restart_scan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_scan_nieuw", total=len(get_knowledge().questions))
+        kb = get_knowledge()
+        state = ScanState.from_tracker(tracker)
+        confirmed = (tracker.latest_message.get("intent") or {}).get("name") == RESTART_CONFIRMED_INTENT
+        if not confirmed and state.started and state.current(kb) is not None:
+            dispatcher.utter_message(response="utter_opnieuw_bevestigen", answered=len(state.answers))
+            return []
+        dispatcher.utter_message(response="utter_scan_nieuw", total=len(kb.questions))
         return [SlotSet(SLOT, ScanState().dump()), SlotSet(ANSWER_SLOT, None)]
 
 

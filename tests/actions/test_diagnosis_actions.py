@@ -1,6 +1,6 @@
 import pytest
 
-from actions.diagnosis import (ActionAskScanAnswer, ActionExplainQuestion, ActionPreviousQuestion,
+from actions.diagnosis import (ActionAskScanAnswer, ActionExplainQuestion, ActionPreviousQuestion, ActionRestartScan,
                                ActionStartScan, ActionStopScan, ValidateDiagnoseForm)
 from actions.scan_state import DONE
 
@@ -126,6 +126,31 @@ def test_stop_pauses_the_form_and_keeps_the_answers(domain):
     assert messages[0]["response"] == "utter_scan_gestopt"
     assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
     assert all(e.get("name") != "scan_state" for e in events)
+
+
+def test_restart_in_an_unfinished_scan_asks_first_and_keeps_the_answers(domain):
+    state = {"answers": {FIRST: {"value": 4, "text": "ja"}}, "clarify": None}
+    messages, events = run(ActionRestartScan(), make_tracker(state, "opnieuw", intent="opnieuw_beginnen"), domain)
+    assert messages[0]["response"] == "utter_opnieuw_bevestigen" and messages[0]["answered"] == 1
+    assert events == []
+
+
+def test_confirmed_restart_erases_the_answers(kb, domain):
+    state = {"answers": {FIRST: {"value": 4, "text": "ja"}}, "clarify": None}
+    tracker = make_tracker(state, "/opnieuw_bevestigd", intent="opnieuw_bevestigd")
+    messages, events = run(ActionRestartScan(), tracker, domain)
+    assert messages[0]["response"] == "utter_scan_nieuw" and messages[0]["total"] == len(kb.questions)
+    assert slot(events, "scan_state") == {"answers": {}, "clarify": None}
+
+
+@pytest.mark.parametrize("finished", [False, True])
+def test_restart_without_answers_to_lose_needs_no_confirmation(kb, domain, finished):
+    answers = {q["id"]: {"value": "weet_niet", "text": "?"} for q in kb.questions} if finished else {}
+    tracker = make_tracker({"answers": answers, "clarify": None}, "opnieuw", intent="opnieuw_beginnen",
+                           active_loop=None)
+    messages, events = run(ActionRestartScan(), tracker, domain)
+    assert messages[0]["response"] == "utter_scan_nieuw"
+    assert slot(events, "scan_state")["answers"] == {}
 
 
 def test_resetting_the_answer_slot_is_not_read_as_an_answer(domain):

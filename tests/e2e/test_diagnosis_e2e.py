@@ -122,3 +122,18 @@ def test_naming_a_phase_with_stop_or_keep_words_is_an_answer_not_a_pause(base_ur
     chat.say(phase_answer)
     assert "gepauzeerd" not in chat.texts(), chat.texts()
     assert chat.custom("diagnosis")[0]["result"]["phase"]["stated_by_user"] == phase_id
+
+
+def test_starting_again_mid_scan_asks_first_and_loses_nothing_until_confirmed(base_url):
+    chat = Chat(base_url)
+    chat.say("start de scan")
+    chat.say(FREE_TEXT[ORDER[0]])
+    chat.say(FREE_TEXT[ORDER[1]])
+    assert question_number(chat)[0] == 3
+    chat.say("kunnen we helemaal opnieuw beginnen?")
+    assert "Wilt u echt opnieuw beginnen" in chat.texts(), chat.texts()
+    assert question_number(chat)[0] == 3  # the scan goes on where it was
+    confirm = next(b["payload"] for b in chat.buttons() if b["title"].startswith("Ja"))
+    chat.say(payload=confirm)
+    assert question_number(chat)[0] == 1
+    assert chat.custom("progress")[-1]["answered"] == 0
