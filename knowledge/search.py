@@ -38,7 +38,7 @@ LABEL_FACTOR = 1.5  # an item's own label counts more than a synonym
 # Names found in the text of at most SPECIFIC_SHARE of the items get the full bonus, names found in
 # GENERIC_SHARE or more get none, with a straight line in between.
 SPECIFIC_SHARE, GENERIC_SHARE = 0.15, 0.5
-# Below this confidence the bot offers the closest topics instead of answering. Set on the three
+# Below this confidence the bot offers the closest topics instead of answering. Set on the
 # first three question sets in tests/nlu/: at 0.45 about 97 % of right top hits are still answered, while wrong
 # top hits answered drop by a fifth compared with 0.35 (scripts/bench.py prints the figures).
 CONFIDENT = 0.45
