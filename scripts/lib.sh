@@ -107,21 +107,40 @@ prepare() {
   train_if_changed
 }
 
+# ensure_debian_packages "WHAT" PROGRAM... -- PACKAGE...: install Debian's PACKAGEs (as root, or
+# with passwordless sudo) unless every PROGRAM is already an executable path.
+ensure_debian_packages() {
+  local what=$1; shift
+  local programs=() p sudo=""
+  while [ "$1" != "--" ]; do programs+=("$1"); shift; done; shift
+  have() { for p in "${programs[@]}"; do [ -x "$p" ] || return 1; done; }
+  have && return 0
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 && sudo="sudo -n" \
+      || { echo "error: ${programs[*]} missing; install Debian's $* (as root)" >&2; return 1; }
+  fi
+  log "installing Debian's $* ($what)"
+  if ! apt-cache show "$1" >/dev/null 2>&1; then
+    $sudo apt-get update -qq >&2
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2 \
+    || { $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+           --no-install-recommends "$@" >&2; }
+  have || { echo "error: could not install $*" >&2; return 1; }
+}
+
 # Debian's Chromium (browser tests, PDF reports; Playwright cannot download its own browsers here)
 # and poppler-utils (the PDF test renders page 1 with pdftoppm).
 ensure_chromium() {
-  [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && return 0
-  local sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null 2>&1 && sudo="sudo -n" \
-      || { echo "error: /usr/bin/chromium is missing; install Debian's chromium package (as root)" >&2; return 1; }
-  fi
-  log "installing Debian's chromium and poppler-utils"
-  if ! apt-cache show chromium >/dev/null 2>&1; then
-    $sudo apt-get update -qq >&2
-  fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium poppler-utils >&2 \
-    || { $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-           --no-install-recommends chromium poppler-utils >&2; }
-  [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] || { echo "error: could not install chromium" >&2; return 1; }
+  ensure_debian_packages "browser tests and PDF reports" /usr/bin/chromium /usr/bin/pdftoppm -- chromium poppler-utils
+}
+
+# PostgreSQL and Redis servers for the tests of the production stores, and docker-compose (v1,
+# Debian's package) to validate docker-compose.yml: no Docker engine runs on these machines.
+ensure_store_servers() {
+  local initdb
+  initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1)
+  ensure_debian_packages "production-store tests" "${initdb:-/usr/lib/postgresql/none/bin/initdb}" \
+    /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/psql /usr/bin/docker-compose \
+    -- postgresql redis-server redis-tools postgresql-client docker-compose
 }

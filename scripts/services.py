@@ -35,6 +35,8 @@ class Config:
     actions_port: int = 5055
     log_dir: Path | None = None
     extra_env: dict = field(default_factory=dict)
+    # bot/endpoints.yml: SQLite, one process; bot/endpoints.production.yml: PostgreSQL and Redis
+    endpoints: str = "endpoints.yml"
 
     @property
     def gateway_url(self) -> str:
@@ -85,7 +87,7 @@ class Services:
             "actions": ([str(c.rasa_env / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions",
                          "-p", str(c.actions_port), "--quiet"], ROOT),
             "rasa": ([str(c.rasa_env / "bin" / "rasa"), "run", "--model", str(c.model),
-                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                      "--endpoints", c.endpoints, "--credentials", "credentials.yml",
                       "--enable-api", "--auth-token", token, "-i", "127.0.0.1", "-p", str(c.rasa_port),
                       "--quiet"], ROOT / "bot"),
             "gateway": ([str(c.api_env / "bin" / "uvicorn"), "app.main:create_app", "--factory",
