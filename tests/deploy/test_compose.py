@@ -57,7 +57,7 @@ def test_every_variable_of_the_production_endpoints_is_given_to_rasa(rendered):
     assert rasa["command"][rasa["command"].index("--auth-token") + 1] == SECRETS["RASA_AUTH_TOKEN"]
     stores = yaml.safe_load(endpoints)
     assert stores["tracker_store"]["dialect"] == "postgresql"
-    assert stores["lock_store"]["type"] == "redis"
+    assert stores["lock_store"]["type"] == "coalitie_rasa.lock_store.AtomicRedisLockStore"
 
 
 def test_services_find_each_other_by_their_compose_names(rendered):

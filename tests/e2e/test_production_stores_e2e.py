@@ -11,7 +11,6 @@ PostgreSQL (conversations) and a real Redis (conversation locks), as in docker-c
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 import urllib.request
@@ -21,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import free_port, running_services, services_config
 from .conftest import Chat
-from .datastores import Postgres, Redis, free_port, production_env
+from ..datastores import Postgres, Redis, production_env
 
-ROOT = Path(__file__).resolve().parents[2]
 START_SCAN = "/start_scan"
 ANSWER = '/antwoord{"antwoord": 3}'
 
@@ -48,22 +47,11 @@ def stores():
 
 @pytest.fixture(scope="module")
 def production(stores):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from services import Config, Services
-
     data_dir = Path(tempfile.mkdtemp(prefix="coalitiecoach-prod-"))
-    env = production_env(*stores) | {"RASA_AUTH_TOKEN": "prod-" + os.urandom(8).hex()}
-    config = Config(rasa_env=Path(os.environ["RASA_ENV"]), api_env=Path(os.environ["API_ENV"]),
-                    model=Path(os.environ["RASA_MODEL"]), data_dir=data_dir, gateway_port=free_port(),
-                    rasa_port=free_port(), actions_port=free_port(), extra_env=env,
-                    endpoints="endpoints.production.yml")
-    svc = Services(config)
-    svc.start()
     try:
-        svc.wait_ready(timeout=240)
-        yield svc
+        yield from running_services(services_config(data_dir, extra_env=production_env(*stores),
+                                                    endpoints="endpoints.production.yml"))
     finally:
-        svc.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -135,7 +123,8 @@ def test_two_rasa_instances_serve_one_conversation_in_order(production, stores):
         assert answered(rest(b, sender, ANSWER)) == [2]  # B sees the answer A stored
 
         # Six answers at once, three to each instance: with the conversation locked in Redis each
-        # is handled after the one before it, so every one counts.
+        # is handled after the one before it, so every one counts. (Six, so that all of them land
+        # on questions 3-8, where "3" is a valid answer.)
         with ThreadPoolExecutor(max_workers=6) as pool:
             replies = list(pool.map(lambda port: rest(port, sender, ANSWER), [a, b] * 3))
         counts = sorted(n for reply in replies for n in answered(reply))

@@ -18,22 +18,9 @@ import subprocess
 import time
 from pathlib import Path
 
+from .conftest import free_port
+
 DB_USER = DB_NAME = "coalitiecoach"
-
-
-_handed_out: set[int] = set()
-
-
-def free_port() -> int:
-    """A port nothing listens on, and not one this process handed out before (the kernel may
-    offer a just-closed port again before the service it was meant for has bound it)."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in _handed_out:
-            _handed_out.add(port)
-            return port
 
 
 def _postgres_bin(name: str) -> str:
