@@ -9,7 +9,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge import get_knowledge
+from knowledge import AnswerError, get_knowledge
 from knowledge.parsing import UNKNOWN, option_labels, parse_answer, value_label
 
 from .scan_state import ANSWER_SLOT, DONE, SLOT, ScanState
@@ -55,7 +55,12 @@ class ValidateDiagnoseForm(FormValidationAction):
         if question is None:
             return {ANSWER_SLOT: DONE}
         pressed, value = _button_value(tracker)
-        parsed = parse_answer(kb, question["id"], value if pressed else slot_value)
+        try:
+            parsed = parse_answer(kb, question["id"], value if pressed else slot_value)
+        except AnswerError:
+            # A button of another question (a double click that arrives after the form moved on,
+            # an old card in Teams): nothing recorded, the current question is asked again.
+            return {ANSWER_SLOT: None}
         if parsed.status == "unclear":
             if state.clarify != question["id"]:
                 state.clarify = question["id"]  # the ask action re-asks once, with the options

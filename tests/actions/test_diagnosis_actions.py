@@ -45,6 +45,17 @@ def test_button_answer_uses_the_value_it_carries(domain):
     assert slot(events, "scan_state")["answers"][FIRST] == {"value": 2, "text": "Nauwelijks"}
 
 
+def test_a_button_of_another_question_changes_nothing_and_the_question_is_asked_again(kb, domain):
+    # question 10 asks for partner types; a scale button (say, a double click on question 9) does not fit
+    before = {"answers": {q["id"]: {"value": 3, "text": "x"} for q in kb.questions[:9]}, "clarify": None}
+    assert kb.questions[9]["type"] == "partners"
+    messages, events = validate(domain, before, '/antwoord{"antwoord": 3}',
+                                entities=[{"entity": "antwoord", "value": 3}])
+    assert messages == []
+    assert slot(events, "scan_answer") is None
+    assert all(e.get("name") != "scan_state" for e in events if e.get("event") == "slot")
+
+
 def test_unclear_answer_is_reasked_once_with_the_options(domain):
     messages, events = validate(domain, {"answers": {}, "clarify": None}, "het regent vandaag")
     state = slot(events, "scan_state")
