@@ -107,14 +107,23 @@ prepare() {
   train_if_changed
 }
 
+# all_present PATTERN...: true if each glob PATTERN matches at least one executable file
+all_present() {
+  local pattern f found
+  for pattern in "$@"; do
+    found=""
+    for f in $pattern; do [ -x "$f" ] && found=1; done
+    [ -n "$found" ] || return 1
+  done
+}
+
 # ensure_debian_packages "WHAT" PROGRAM... -- PACKAGE...: install Debian's PACKAGEs (as root, or
-# with passwordless sudo) unless every PROGRAM is already an executable path.
+# with passwordless sudo) unless every PROGRAM (a path, or a glob of paths) is already there.
 ensure_debian_packages() {
   local what=$1; shift
-  local programs=() p sudo=""
+  local programs=() sudo=""
   while [ "$1" != "--" ]; do programs+=("$1"); shift; done; shift
-  have() { for p in "${programs[@]}"; do [ -x "$p" ] || return 1; done; }
-  have && return 0
+  all_present "${programs[@]}" && return 0
   if [ "$(id -u)" != 0 ]; then
     command -v sudo >/dev/null 2>&1 && sudo="sudo -n" \
       || { echo "error: ${programs[*]} missing; install Debian's $* (as root)" >&2; return 1; }
@@ -126,7 +135,7 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2 \
     || { $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
            --no-install-recommends "$@" >&2; }
-  have || { echo "error: could not install $*" >&2; return 1; }
+  all_present "${programs[@]}" || { echo "error: could not install $*" >&2; return 1; }
 }
 
 # Debian's Chromium (browser tests, PDF reports; Playwright cannot download its own browsers here)
@@ -138,9 +147,7 @@ ensure_chromium() {
 # PostgreSQL and Redis servers for the tests of the production stores, and docker-compose (v1,
 # Debian's package) to validate docker-compose.yml: no Docker engine runs on these machines.
 ensure_store_servers() {
-  local initdb
-  initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1)
-  ensure_debian_packages "production-store tests" "${initdb:-/usr/lib/postgresql/none/bin/initdb}" \
+  ensure_debian_packages "production-store tests" "/usr/lib/postgresql/*/bin/initdb" \
     /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/psql /usr/bin/docker-compose \
     -- postgresql redis-server redis-tools postgresql-client docker-compose
 }
