@@ -16,6 +16,7 @@ Run in the gateway environment after `source scripts/lib.sh && prepare`:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import socket
@@ -194,7 +195,9 @@ def main() -> int:
             gateway = f"{services.config.gateway_url}/api/v1/chat"
             direct = f"http://127.0.0.1:{services.config.rasa_port}/webhooks/rest/webhook"
             text = "hallo"
-            targets = {"direct to Rasa": (direct, lambda n: {"sender": f"bench-d{n}", "message": text}),
+            # every request a new conversation on both sides, as the gateway makes one per "hallo"
+            senders = itertools.count()
+            targets = {"direct to Rasa": (direct, lambda n: {"sender": f"bench-d{next(senders)}", "message": text}),
                        "through the gateway": (gateway, lambda n: {"text": text})}
             for url, body in targets.values():  # warm-up, not counted
                 open_loop(url, body, args.rate, 3)
